@@ -1,0 +1,58 @@
+package dev.gantry.translator;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Every object the translator may look at, immutable and sorted by namespace/name so that the input order never
+ * changes the output. The operator builds it from informer caches; standalone mode from a folder of YAML.
+ */
+public record ResourceSnapshot(
+    List<GatewayClass> gatewayClasses,
+    List<Gateway> gateways,
+    List<HTTPRoute> httpRoutes,
+    List<ReferenceGrant> referenceGrants,
+    List<Service> services,
+    List<EndpointSlice> endpointSlices,
+    List<Secret> secrets,
+    List<Namespace> namespaces) {
+
+  private static final Comparator<HasMetadata> BY_NAMESPACE_AND_NAME =
+      Comparator.comparing((HasMetadata o) -> nullToEmpty(o.getMetadata().getNamespace()))
+          .thenComparing(o -> nullToEmpty(o.getMetadata().getName()));
+
+  public ResourceSnapshot {
+    gatewayClasses = sorted(gatewayClasses);
+    gateways = sorted(gateways);
+    httpRoutes = sorted(httpRoutes);
+    referenceGrants = sorted(referenceGrants);
+    services = sorted(services);
+    endpointSlices = sorted(endpointSlices);
+    secrets = sorted(secrets);
+    namespaces = sorted(namespaces);
+  }
+
+  public static ResourceSnapshot empty() {
+    return new ResourceSnapshot(null, null, null, null, null, null, null, null);
+  }
+
+  private static <T extends HasMetadata> List<T> sorted(List<T> in) {
+    if (in == null) {
+      return List.of();
+    }
+    return in.stream().sorted(BY_NAMESPACE_AND_NAME).toList();
+  }
+
+  private static String nullToEmpty(String s) {
+    return s == null ? "" : s;
+  }
+}
