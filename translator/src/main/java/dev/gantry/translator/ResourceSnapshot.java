@@ -5,16 +5,17 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant;
 import java.util.Comparator;
 import java.util.List;
 
 /**
- * Every object the translator may look at, immutable and sorted by namespace/name so that the input order never
- * changes the output. The operator builds it from informer caches; standalone mode from a folder of YAML.
+ * Every object the translator may look at, immutable and sorted by namespace/name so that the input
+ * order never changes the output. The operator builds it from informer caches; standalone mode from
+ * a folder of YAML.
  */
 public record ResourceSnapshot(
     List<GatewayClass> gatewayClasses,

@@ -1,8 +1,8 @@
 package dev.gantry.translator;
 
 import dev.gantry.model.GatewaySnapshot;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import java.util.List;
 import java.util.SortedMap;
@@ -11,10 +11,12 @@ import java.util.SortedMap;
  * What the translator decided.
  *
  * @param snapshots one snapshot per Gateway of our GatewayClasses, keyed by {@code namespace/name}
- * @param gatewayClasses our GatewayClasses, each a copy of the input with {@code status} as it should be written
+ * @param gatewayClasses our GatewayClasses, each a copy of the input with {@code status} as it
+ *     should be written
  * @param gateways our Gateways with their computed status
- * @param httpRoutes every HTTPRoute with a parentRef to one of our Gateways, with {@code status.parents} entries of
- *     our controller computed (entries of other controllers kept as they were)
+ * @param httpRoutes every HTTPRoute with a parentRef to one of our Gateways, with {@code
+ *     status.parents} entries of our controller computed (entries of other controllers kept as they
+ *     were)
  */
 public record TranslationResult(
     SortedMap<String, GatewaySnapshot> snapshots,
