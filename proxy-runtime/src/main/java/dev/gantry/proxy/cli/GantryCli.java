@@ -1,0 +1,54 @@
+package dev.gantry.proxy.cli;
+
+import java.util.logging.Level;
+import java.util.logging.LogManager;
+import java.util.logging.Logger;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code gantry} command line. */
+@Command(
+    name = "gantry",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = "Gantry, a Kubernetes-native API gateway.",
+    subcommands = {
+      StandaloneCommand.class,
+      ValidateCommand.class,
+      TranslateCommand.class,
+      EchoCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class GantryCli {
+
+  private GantryCli() {}
+
+  public static void main(String[] args) {
+    configureLogging();
+    int code = new CommandLine(new GantryCli()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+    if (code != 0 || !isServerCommand(args)) {
+      System.exit(code);
+    }
+  }
+
+  /** Server commands return once started; their non-daemon threads keep the JVM alive until a signal. */
+  private static boolean isServerCommand(String[] args) {
+    return args.length > 0 && (args[0].equals("standalone") || args[0].equals("echo"));
+  }
+
+  static void configureLogging() {
+    if (System.getProperty("java.util.logging.config.file") != null) {
+      return;
+    }
+    LogManager.getLogManager().reset();
+    Logger root = Logger.getLogger("");
+    java.util.logging.ConsoleHandler handler = new java.util.logging.ConsoleHandler();
+    handler.setFormatter(new OneLineFormatter());
+    handler.setLevel(Level.ALL);
+    root.addHandler(handler);
+    String level = System.getenv().getOrDefault("GANTRY_LOG_LEVEL", "INFO");
+    root.setLevel(Level.parse(level.toUpperCase(java.util.Locale.ROOT)));
+    // Netty and friends are chatty at INFO about things users cannot act on.
+    Logger.getLogger("io.netty").setLevel(Level.WARNING);
+  }
+}

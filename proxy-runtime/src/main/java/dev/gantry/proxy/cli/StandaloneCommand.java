@@ -1,0 +1,143 @@
+package dev.gantry.proxy.cli;
+
+import dev.gantry.proxy.admin.AdminHandlers;
+import dev.gantry.proxy.admin.AdminServer;
+import dev.gantry.proxy.echo.EchoServer;
+import dev.gantry.proxy.standalone.LoadedResources;
+import dev.gantry.proxy.standalone.ResourceDirectory;
+import dev.gantry.proxy.standalone.StandaloneServer;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code gantry standalone DIR}: serve the Gateways in a folder of YAML, without Kubernetes. */
+@Command(
+    name = "standalone",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Serve every Gateway of a Gantry GatewayClass found in DIR, and hot-reload when DIR changes.",
+      "Services resolve through the EndpointSlices in DIR, exactly as in a cluster."
+    })
+final class StandaloneCommand implements Callable<Integer> {
+
+  @Parameters(index = "0", paramLabel = "DIR", description = "Folder of Kubernetes YAML.")
+  Path dir;
+
+  @Option(
+      names = "--listen-address",
+      defaultValue = "0.0.0.0",
+      description = "Address every listener binds (default: ${DEFAULT-VALUE}).")
+  String listenAddress;
+
+  @Option(
+      names = "--admin-address",
+      defaultValue = "127.0.0.1:9901",
+      description = "HOST:PORT of the admin endpoint: /ready /live /config /metrics (default: ${DEFAULT-VALUE}).")
+  String adminAddress;
+
+  @Option(
+      names = "--echo-backends",
+      description = "Also start an echo backend for every loopback endpoint in DIR's EndpointSlices (quickstart).")
+  boolean echoBackends;
+
+  @Option(
+      names = "--debounce-ms",
+      defaultValue = "300",
+      description = "Quiet time after a change in DIR before reloading (default: ${DEFAULT-VALUE}).")
+  long debounceMillis;
+
+  @Override
+  public Integer call() throws Exception {
+    HostPort admin = HostPort.parse(adminAddress, "--admin-address");
+    Clock clock = Clock.systemUTC();
+    ResourceDirectory directory = new ResourceDirectory(dir.toAbsolutePath().normalize(), clock);
+    List<AutoCloseable> closeables = new ArrayList<>();
+    if (echoBackends) {
+      for (Map.Entry<HostPort, String> e : loopbackEndpoints(directory.load()).entrySet()) {
+        EchoServer echo = EchoServer.start(e.getKey().host(), e.getKey().port(), e.getValue());
+        closeables.add(echo);
+        System.err.println("echo backend " + e.getValue() + " listening on " + e.getKey().host() + ":" + echo.port());
+      }
+    }
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    StandaloneServer server = new StandaloneServer(directory, listenAddress, registry, clock);
+    Gauge.builder("gantry_standalone_reloads", server, StandaloneServer::reloads)
+        .description("Folder reloads applied")
+        .register(registry);
+    Gauge.builder("gantry_standalone_reload_failures", server, StandaloneServer::failedReloads)
+        .description("Folder reloads rejected because of errors")
+        .register(registry);
+    server.start(debounceMillis);
+    closeables.add(0, server);
+    AdminServer adminServer =
+        AdminServer.start(admin.host(), admin.port(), new AdminHandlers(server::ready, server::configJson, registry));
+    closeables.add(0, adminServer);
+    System.err.println(
+        "gantry standalone serving "
+            + directory.root()
+            + "; admin on http://"
+            + admin.host()
+            + ":"
+            + adminServer.port()
+            + " (/ready /live /config /metrics)");
+
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  for (AutoCloseable c : closeables) {
+                    try {
+                      c.close();
+                    } catch (Exception ignored) {
+                      // Shutting down: nothing useful to do with a failure to close.
+                    }
+                  }
+                  stopped.countDown();
+                }));
+    stopped.await();
+    return 0;
+  }
+
+  /** Loopback endpoints of the folder's EndpointSlices, named after their Service, in a stable order. */
+  static Map<HostPort, String> loopbackEndpoints(LoadedResources loaded) {
+    Map<HostPort, String> out = new LinkedHashMap<>();
+    for (HasMetadata o : loaded.objects()) {
+      if (!(o instanceof EndpointSlice slice) || slice.getEndpoints() == null || slice.getPorts() == null) {
+        continue;
+      }
+      String service =
+          slice.getMetadata().getLabels() == null
+              ? slice.getMetadata().getName()
+              : slice.getMetadata().getLabels().getOrDefault("kubernetes.io/service-name", slice.getMetadata().getName());
+      for (Endpoint ep : slice.getEndpoints()) {
+        for (String address : ep.getAddresses() == null ? List.<String>of() : ep.getAddresses()) {
+          if (!address.startsWith("127.") && !address.equals("::1")) {
+            continue;
+          }
+          for (EndpointPort port : slice.getPorts()) {
+            if (port.getPort() != null) {
+              out.putIfAbsent(new HostPort(address, port.getPort()), service);
+            }
+          }
+        }
+      }
+    }
+    return out;
+  }
+}

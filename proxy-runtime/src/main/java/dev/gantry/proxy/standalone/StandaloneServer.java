@@ -1,0 +1,214 @@
+package dev.gantry.proxy.standalone;
+
+import dev.gantry.model.CanonicalJson;
+import dev.gantry.model.GatewaySnapshot;
+import dev.gantry.proxy.GantryProxy;
+import dev.gantry.proxy.ProxySettings;
+import dev.gantry.translator.GatewayApiTranslator;
+import dev.gantry.translator.ResourceSnapshot;
+import dev.gantry.translator.TranslationResult;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Standalone mode: serves every Gateway of a Gantry GatewayClass found in a folder of YAML, exactly as the operator
+ * and its proxies would in a cluster, and hot-reloads when the folder changes.
+ *
+ * <p>Each Gateway gets its own {@link GantryProxy} (as each gets its own fleet in a cluster). A change is applied
+ * only if the whole folder parses and every snapshot validates; otherwise the running config stays untouched and the
+ * reason is logged. Reloads run on one thread, so two changes never race.
+ */
+public final class StandaloneServer implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(StandaloneServer.class.getName());
+
+  private final ResourceDirectory directory;
+  private final String listenAddress;
+  private final PrometheusMeterRegistry registry;
+  private final Clock clock;
+  private final GatewayApiTranslator translator = new GatewayApiTranslator();
+  private final ScheduledExecutorService reloader =
+      Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("gantry-reload").unstarted(r));
+  private final Map<String, GantryProxy> proxies =
+      new java.util.concurrent.ConcurrentSkipListMap<>();
+  private volatile boolean ready;
+  private volatile long reloads;
+  private volatile long failedReloads;
+  private volatile Map<String, GatewaySnapshot> applied = Map.of();
+  private DirectoryWatcher watcher;
+
+  public StandaloneServer(
+      ResourceDirectory directory, String listenAddress, PrometheusMeterRegistry registry, Clock clock) {
+    this.directory = directory;
+    this.listenAddress = listenAddress;
+    this.registry = registry;
+    this.clock = clock;
+  }
+
+  /** Loads and applies the folder once, then watches it (debounced by {@code debounceMillis}). */
+  public void start(long debounceMillis) throws IOException {
+    try {
+      reloader.submit(this::reload).get();
+    } catch (Exception e) {
+      throw new IllegalStateException("initial load failed", e);
+    }
+    watcher = new DirectoryWatcher(directory.root(), debounceMillis, reloader, this::reload);
+    watcher.start();
+  }
+
+  /** Reads, translates, validates and applies the folder; on any problem keeps the running config. */
+  void reload() {
+    try {
+      LoadedResources loaded = directory.load();
+      if (!loaded.ok()) {
+        reject("the folder has errors", loaded.errors());
+        return;
+      }
+      TranslationResult result = translator.translate(ResourceSnapshot.of(loaded.objects()), clock.instant());
+      for (String problem : StatusCheck.problems(result)) {
+        LOG.warning(problem);
+      }
+      List<String> invalid = new ArrayList<>();
+      result.snapshots().forEach((gw, s) -> s.errors().forEach(e -> invalid.add(gw + ": " + e)));
+      if (!invalid.isEmpty()) {
+        reject("a snapshot is invalid", invalid);
+        return;
+      }
+      apply(result.snapshots());
+      reloads++;
+      ready = true;
+    } catch (RuntimeException e) {
+      LOG.log(Level.SEVERE, "config not applied, the running config is unchanged", e);
+      failedReloads++;
+    }
+  }
+
+  private void reject(String why, List<String> errors) {
+    failedReloads++;
+    LOG.severe(
+        "config not applied ("
+            + why
+            + "), the running config is unchanged:\n  "
+            + String.join("\n  ", errors));
+  }
+
+  private void apply(Map<String, GatewaySnapshot> snapshots) {
+    for (var it = proxies.entrySet().iterator(); it.hasNext(); ) {
+      var e = it.next();
+      if (!snapshots.containsKey(e.getKey())) {
+        LOG.info("gateway " + e.getKey() + " removed: closing its listeners");
+        e.getValue().close();
+        it.remove();
+      }
+    }
+    Map<String, GatewaySnapshot> nowApplied = new LinkedHashMap<>();
+    snapshots.forEach(
+        (gw, snapshot) -> {
+          GatewaySnapshot previous = applied.get(gw);
+          if (previous != null && previous.version().equals(snapshot.version())) {
+            nowApplied.put(gw, previous);
+            return;
+          }
+          GantryProxy proxy =
+              proxies.computeIfAbsent(
+                  gw,
+                  k ->
+                      GantryProxy.start(
+                          new ProxySettings(listenAddress, p -> p, 0, registry, k)));
+          try {
+            proxy.apply(snapshot);
+            nowApplied.put(gw, snapshot);
+            LOG.info("gateway " + gw + " serving config " + snapshot.version() + describePorts(proxy, snapshot));
+          } catch (RuntimeException ex) {
+            // A Gateway whose config cannot be applied (e.g. a port already in use) keeps its previous config;
+            // the others are independent fleets and still get theirs.
+            LOG.severe("gateway " + gw + ": config " + snapshot.version() + " not applied: " + ex.getMessage());
+            if (previous != null) {
+              nowApplied.put(gw, previous);
+            }
+          }
+        });
+    applied = Map.copyOf(nowApplied);
+  }
+
+  private static String describePorts(GantryProxy proxy, GatewaySnapshot snapshot) {
+    StringBuilder sb = new StringBuilder();
+    snapshot
+        .routing()
+        .listeners()
+        .forEach(
+            l ->
+                sb.append("\n  listener ")
+                    .append(l.name())
+                    .append(" ")
+                    .append(l.protocol())
+                    .append(" on port ")
+                    .append(proxy.boundPort(l.port())));
+    return sb.toString();
+  }
+
+  public boolean ready() {
+    return ready && proxies.values().stream().allMatch(GantryProxy::ready);
+  }
+
+  public long reloads() {
+    return reloads;
+  }
+
+  public long failedReloads() {
+    return failedReloads;
+  }
+
+  /** The running snapshots as JSON (secrets redacted), for the admin {@code /config} endpoint. */
+  public String configJson() {
+    Map<String, Object> out = new TreeMap<>();
+    applied.forEach(
+        (gw, s) ->
+            out.put(
+                gw,
+                Map.of(
+                    "version",
+                    s.version(),
+                    "snapshot",
+                    GatewaySnapshot.of(s.gateway(), s.routing(), s.endpoints(), s.secrets().redacted()))));
+    return CanonicalJson.toPrettyJson(out);
+  }
+
+  public Map<String, GatewaySnapshot> applied() {
+    return applied;
+  }
+
+  public GantryProxy proxy(String gateway) {
+    return proxies.get(gateway);
+  }
+
+  @Override
+  public void close() {
+    try {
+      if (watcher != null) {
+        watcher.close();
+      }
+    } catch (IOException e) {
+      LOG.fine("closing the watcher: " + e.getMessage());
+    }
+    reloader.shutdownNow();
+    try {
+      reloader.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    proxies.values().forEach(GantryProxy::close);
+    proxies.clear();
+  }
+}
