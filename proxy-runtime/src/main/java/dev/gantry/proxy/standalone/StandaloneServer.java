@@ -18,6 +18,7 @@ import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntUnaryOperator;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -35,6 +36,7 @@ public final class StandaloneServer implements AutoCloseable {
 
   private final ResourceDirectory directory;
   private final String listenAddress;
+  private final IntUnaryOperator portMapper;
   private final PrometheusMeterRegistry registry;
   private final Clock clock;
   private final GatewayApiTranslator translator = new GatewayApiTranslator();
@@ -50,8 +52,21 @@ public final class StandaloneServer implements AutoCloseable {
 
   public StandaloneServer(
       ResourceDirectory directory, String listenAddress, PrometheusMeterRegistry registry, Clock clock) {
+    this(directory, listenAddress, IntUnaryOperator.identity(), registry, clock);
+  }
+
+  /**
+   * @param portMapper maps a listener's configured port to the port bound (tests map to 0, an ephemeral port)
+   */
+  public StandaloneServer(
+      ResourceDirectory directory,
+      String listenAddress,
+      IntUnaryOperator portMapper,
+      PrometheusMeterRegistry registry,
+      Clock clock) {
     this.directory = directory;
     this.listenAddress = listenAddress;
+    this.portMapper = portMapper;
     this.registry = registry;
     this.clock = clock;
   }
@@ -125,7 +140,7 @@ public final class StandaloneServer implements AutoCloseable {
                   gw,
                   k ->
                       GantryProxy.start(
-                          new ProxySettings(listenAddress, p -> p, 0, registry, k)));
+                          new ProxySettings(listenAddress, portMapper, 0, registry, k)));
           try {
             proxy.apply(snapshot);
             nowApplied.put(gw, snapshot);
