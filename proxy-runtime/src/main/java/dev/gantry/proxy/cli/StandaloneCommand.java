@@ -3,22 +3,16 @@ package dev.gantry.proxy.cli;
 import dev.gantry.proxy.admin.AdminHandlers;
 import dev.gantry.proxy.admin.AdminServer;
 import dev.gantry.proxy.echo.EchoServer;
-import dev.gantry.proxy.standalone.LoadedResources;
+import dev.gantry.proxy.standalone.LoopbackEndpoints;
 import dev.gantry.proxy.standalone.ResourceDirectory;
 import dev.gantry.proxy.standalone.StandaloneServer;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -68,10 +62,11 @@ final class StandaloneCommand implements Callable<Integer> {
     ResourceDirectory directory = new ResourceDirectory(dir.toAbsolutePath().normalize(), clock);
     List<AutoCloseable> closeables = new ArrayList<>();
     if (echoBackends) {
-      for (Map.Entry<HostPort, String> e : loopbackEndpoints(directory.load()).entrySet()) {
-        EchoServer echo = EchoServer.start(e.getKey().host(), e.getKey().port(), e.getValue());
+      for (var e : LoopbackEndpoints.of(directory.load()).entrySet()) {
+        String host = e.getKey().getHostString();
+        EchoServer echo = EchoServer.start(host, e.getKey().getPort(), e.getValue());
         closeables.add(echo);
-        System.err.println("echo backend " + e.getValue() + " listening on " + e.getKey().host() + ":" + echo.port());
+        System.err.println("echo backend " + e.getValue() + " listening on " + host + ":" + echo.port());
       }
     }
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -112,32 +107,5 @@ final class StandaloneCommand implements Callable<Integer> {
                 }));
     stopped.await();
     return 0;
-  }
-
-  /** Loopback endpoints of the folder's EndpointSlices, named after their Service, in a stable order. */
-  static Map<HostPort, String> loopbackEndpoints(LoadedResources loaded) {
-    Map<HostPort, String> out = new LinkedHashMap<>();
-    for (HasMetadata o : loaded.objects()) {
-      if (!(o instanceof EndpointSlice slice) || slice.getEndpoints() == null || slice.getPorts() == null) {
-        continue;
-      }
-      String service =
-          slice.getMetadata().getLabels() == null
-              ? slice.getMetadata().getName()
-              : slice.getMetadata().getLabels().getOrDefault("kubernetes.io/service-name", slice.getMetadata().getName());
-      for (Endpoint ep : slice.getEndpoints()) {
-        for (String address : ep.getAddresses() == null ? List.<String>of() : ep.getAddresses()) {
-          if (!address.startsWith("127.") && !address.equals("::1")) {
-            continue;
-          }
-          for (EndpointPort port : slice.getPorts()) {
-            if (port.getPort() != null) {
-              out.putIfAbsent(new HostPort(address, port.getPort()), service);
-            }
-          }
-        }
-      }
-    }
-    return out;
   }
 }

@@ -6,13 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gantry.proxy.echo.EchoServer;
 import dev.gantry.proxy.standalone.LoadedResources;
+import dev.gantry.proxy.standalone.LoopbackEndpoints;
 import dev.gantry.proxy.standalone.ResourceDirectory;
 import dev.gantry.proxy.standalone.StandaloneServer;
 import dev.gantry.proxy.standalone.StatusCheck;
 import dev.gantry.translator.GatewayApiTranslator;
 import dev.gantry.translator.ResourceSnapshot;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -79,8 +78,8 @@ class ExamplesIT {
     List<EchoServer> echoes = new ArrayList<>();
     StandaloneServer server = null;
     try {
-      for (var e : loopbackEndpoints(loaded).entrySet()) {
-        echoes.add(EchoServer.start("127.0.0.1", e.getKey(), e.getValue()));
+      for (var e : LoopbackEndpoints.of(loaded).entrySet()) {
+        echoes.add(EchoServer.start(e.getKey().getHostString(), e.getKey().getPort(), e.getValue()));
       }
       server =
           new StandaloneServer(
@@ -245,16 +244,5 @@ class ExamplesIT {
       i = eol + 2 + size + 2;
     }
     return out.toString();
-  }
-
-  static Map<Integer, String> loopbackEndpoints(LoadedResources loaded) {
-    Map<Integer, String> out = new LinkedHashMap<>();
-    for (HasMetadata o : loaded.objects()) {
-      if (o instanceof EndpointSlice slice && slice.getPorts() != null) {
-        String svc = slice.getMetadata().getLabels().get("kubernetes.io/service-name");
-        slice.getPorts().forEach(p -> out.putIfAbsent(p.getPort(), svc));
-      }
-    }
-    return out;
   }
 }
