@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       ValidateCommand.class,
       TranslateCommand.class,
       EchoCommand.class,
+      ProxyCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class GantryCli {

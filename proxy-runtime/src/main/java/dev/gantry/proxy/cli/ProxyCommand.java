@@ -1,0 +1,100 @@
+package dev.gantry.proxy.cli;
+
+import dev.gantry.model.CanonicalJson;
+import dev.gantry.proxy.GantryProxy;
+import dev.gantry.proxy.ProxySettings;
+import dev.gantry.proxy.admin.AdminHandlers;
+import dev.gantry.proxy.admin.AdminServer;
+import dev.gantry.proxy.control.Backoff;
+import dev.gantry.proxy.control.SnapshotClient;
+import dev.gantry.proxy.control.SnapshotFile;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code gantry proxy}: one replica of a Gateway's proxy fleet. Its config comes from the operator over the snapshot
+ * stream; the last good snapshot is kept on local disk so a restarted proxy serves while the operator is away.
+ */
+@Command(
+    name = "proxy",
+    mixinStandardHelpOptions = true,
+    description = "Run a proxy of a Gateway's fleet, configured by the operator's snapshot stream.")
+final class ProxyCommand implements Callable<Integer> {
+
+  @Option(names = "--operator", required = true, description = "HOST:PORT of the operator's snapshot stream.")
+  String operator;
+
+  @Option(names = "--gateway", required = true, description = "NAMESPACE/NAME of this proxy's Gateway.")
+  String gateway;
+
+  @Option(
+      names = "--node-id",
+      description = "This proxy's id in ACKs and status (default: $POD_NAME, else the host name).")
+  String nodeId;
+
+  @Option(
+      names = "--snapshot-file",
+      defaultValue = "/var/run/gantry/snapshot.json",
+      description = "Where the last good snapshot is kept (default: ${DEFAULT-VALUE}).")
+  Path snapshotFile;
+
+  @Option(
+      names = "--listen-address",
+      defaultValue = "0.0.0.0",
+      description = "Address every listener binds (default: ${DEFAULT-VALUE}).")
+  String listenAddress;
+
+  @Option(
+      names = "--admin-address",
+      defaultValue = "0.0.0.0:9901",
+      description = "HOST:PORT of /ready /live /config /metrics (default: ${DEFAULT-VALUE}).")
+  String adminAddress;
+
+  @Override
+  public Integer call() throws Exception {
+    HostPort.parse(operator, "--operator");
+    HostPort admin = HostPort.parse(adminAddress, "--admin-address");
+    String id = nodeId != null ? nodeId : System.getenv().getOrDefault("POD_NAME", InetAddress.getLocalHost().getHostName());
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    GantryProxy proxy = GantryProxy.start(new ProxySettings(listenAddress, p -> p, 0, registry, gateway));
+    SnapshotClient client =
+        new SnapshotClient(operator, gateway, id, proxy::apply, new SnapshotFile(snapshotFile), Backoff.defaults());
+    Gauge.builder("gantry_control_reconnects", client, SnapshotClient::reconnects)
+        .description("Times the snapshot stream to the operator was re-established")
+        .register(registry);
+    client.start();
+    AdminServer adminServer =
+        AdminServer.start(
+            admin.host(),
+            admin.port(),
+            new AdminHandlers(
+                () -> client.isReady() && proxy.ready(),
+                () ->
+                    proxy
+                        .current()
+                        .map(s -> CanonicalJson.toPrettyJson(java.util.Map.of("version", s.version(), "snapshot",
+                            dev.gantry.model.GatewaySnapshot.of(s.gateway(), s.routing(), s.endpoints(), s.secrets().redacted()))))
+                        .orElse("{}"),
+                registry));
+    System.err.println("gantry proxy " + id + " for " + gateway + " via " + operator + "; admin on " + adminAddress);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  adminServer.close();
+                  client.close();
+                  proxy.close();
+                  stopped.countDown();
+                }));
+    stopped.await();
+    return 0;
+  }
+}
