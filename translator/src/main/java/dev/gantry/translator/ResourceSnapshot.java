@@ -9,6 +9,8 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 
@@ -40,6 +42,36 @@ public record ResourceSnapshot(
     endpointSlices = sorted(endpointSlices);
     secrets = sorted(secrets);
     namespaces = sorted(namespaces);
+  }
+
+  /**
+   * A snapshot of whatever objects are given, each filed by its type; objects of other types are
+   * ignored (standalone mode parses a folder with {@code ResourceYaml} and passes everything).
+   */
+  public static ResourceSnapshot of(Collection<? extends HasMetadata> objects) {
+    List<GatewayClass> classes = new ArrayList<>();
+    List<Gateway> gateways = new ArrayList<>();
+    List<HTTPRoute> routes = new ArrayList<>();
+    List<ReferenceGrant> grants = new ArrayList<>();
+    List<Service> services = new ArrayList<>();
+    List<EndpointSlice> slices = new ArrayList<>();
+    List<Secret> secrets = new ArrayList<>();
+    List<Namespace> namespaces = new ArrayList<>();
+    for (HasMetadata o : objects) {
+      switch (o) {
+        case GatewayClass c -> classes.add(c);
+        case Gateway g -> gateways.add(g);
+        case HTTPRoute r -> routes.add(r);
+        case ReferenceGrant g -> grants.add(g);
+        case Service s -> services.add(s);
+        case EndpointSlice e -> slices.add(e);
+        case Secret s -> secrets.add(s);
+        case Namespace n -> namespaces.add(n);
+        default -> {}
+      }
+    }
+    return new ResourceSnapshot(
+        classes, gateways, routes, grants, services, slices, secrets, namespaces);
   }
 
   public static ResourceSnapshot empty() {

@@ -1,0 +1,137 @@
+package dev.gantry.translator.yaml;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Multi-document YAML → Fabric8 objects of the kinds the translator reads, <b>strictly</b>: a YAML
+ * syntax error names the source and line, an unsupported apiVersion/kind is reported and skipped,
+ * and every field the Kubernetes schema does not know is reported with its path (Fabric8 would
+ * otherwise keep it silently in {@code additionalProperties}, so a typo like {@code matchs} would
+ * quietly change routing). Never throws on bad input; no file I/O (callers pass the content).
+ */
+public final class ResourceYaml {
+
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final ObjectMapper JSON = JsonMapper.builder().build();
+
+  private static final Map<String, Class<? extends HasMetadata>> KINDS =
+      Map.of(
+          "gateway.networking.k8s.io/v1/GatewayClass", GatewayClass.class,
+          "gateway.networking.k8s.io/v1/Gateway", Gateway.class,
+          "gateway.networking.k8s.io/v1/HTTPRoute", HTTPRoute.class,
+          "gateway.networking.k8s.io/v1beta1/ReferenceGrant", ReferenceGrant.class,
+          "v1/Service", Service.class,
+          "v1/Secret", Secret.class,
+          "v1/Namespace", Namespace.class,
+          "discovery.k8s.io/v1/EndpointSlice", EndpointSlice.class);
+
+  private ResourceYaml() {}
+
+  /**
+   * @param objects the objects that parsed without error, in document order
+   * @param errors one message per problem, each naming the source and the object or line
+   */
+  public record Result(List<HasMetadata> objects, List<String> errors) {
+    public boolean ok() {
+      return errors.isEmpty();
+    }
+  }
+
+  public static Result parse(String sourceName, String content) {
+    List<HasMetadata> objects = new ArrayList<>();
+    List<String> errors = new ArrayList<>();
+    List<JsonNode> documents = new ArrayList<>();
+    try (JsonParser parser = YAML.getFactory().createParser(content == null ? "" : content);
+        MappingIterator<JsonNode> it = YAML.readValues(parser, JsonNode.class)) {
+      while (it.hasNextValue()) {
+        documents.add(it.nextValue());
+      }
+    } catch (JsonProcessingException e) {
+      errors.add(sourceName + syntaxLocation(e.getLocation()) + ": " + e.getOriginalMessage());
+    } catch (IOException | RuntimeException e) {
+      errors.add(sourceName + ": " + e.getMessage());
+    }
+    for (int d = 0; d < documents.size(); d++) {
+      JsonNode doc = documents.get(d);
+      if (doc == null || doc.isNull() || doc.isMissingNode() || doc.isEmpty()) {
+        continue;
+      }
+      String where = sourceName + " document " + (d + 1);
+      if (!doc.isObject()) {
+        errors.add(where + ": " + doc.getNodeType() + " (expected: a Kubernetes object)");
+        continue;
+      }
+      String apiVersion = doc.path("apiVersion").asText("");
+      String kind = doc.path("kind").asText("");
+      Class<? extends HasMetadata> type = KINDS.get(apiVersion + "/" + kind);
+      if (type == null) {
+        errors.add(
+            where
+                + ": apiVersion/kind "
+                + apiVersion
+                + "/"
+                + kind
+                + " (expected: one of "
+                + KINDS.keySet().stream().sorted().toList()
+                + ")");
+        continue;
+      }
+      String id = kind + "/" + objectName(doc);
+      if (doc.path("metadata").path("name").asText("").isEmpty()) {
+        errors.add(sourceName + ": " + id + ": metadata.name: null (expected: a name)");
+        continue;
+      }
+      HasMetadata object;
+      try {
+        object = JSON.treeToValue(doc, type);
+      } catch (JsonProcessingException | IllegalArgumentException e) {
+        String msg =
+            e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+        errors.add(sourceName + ": " + id + ": " + msg);
+        continue;
+      }
+      List<String> unknown = UnknownFields.find(object);
+      for (String path : unknown) {
+        errors.add(sourceName + ": " + id + ": " + path + ": unknown field");
+      }
+      if (unknown.isEmpty()) {
+        objects.add(object);
+      }
+    }
+    return new Result(objects, errors);
+  }
+
+  private static String objectName(JsonNode doc) {
+    JsonNode meta = doc.path("metadata");
+    String ns = meta.path("namespace").asText("");
+    String name = meta.path("name").asText("");
+    return ns.isEmpty() ? name : ns + "/" + name;
+  }
+
+  private static String syntaxLocation(JsonLocation loc) {
+    if (loc == null || loc.getLineNr() < 1) {
+      return "";
+    }
+    return ":" + loc.getLineNr() + ":" + loc.getColumnNr();
+  }
+}
