@@ -1,0 +1,46 @@
+package dev.gantry.proxy;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.function.IntUnaryOperator;
+
+/**
+ * How a {@link GantryProxy} runs.
+ *
+ * @param listenAddress the address listeners bind, e.g. {@code 0.0.0.0}
+ * @param portMapper configured listener port → port to bind (tests map to 0 = ephemeral)
+ * @param eventLoopThreads event loop threads; 0 = number of cores
+ * @param registry where the proxy's meters go
+ * @param gatewayLabel the {@code gateway} tag on every meter
+ */
+public record ProxySettings(
+    String listenAddress,
+    IntUnaryOperator portMapper,
+    int eventLoopThreads,
+    PrometheusMeterRegistry registry,
+    String gatewayLabel) {
+
+  public ProxySettings {
+    if (listenAddress == null || listenAddress.isEmpty()) {
+      throw new IllegalArgumentException(
+          "listenAddress: " + listenAddress + " (expected: an address to bind, e.g. 0.0.0.0)");
+    }
+    if (eventLoopThreads < 0) {
+      throw new IllegalArgumentException(
+          "eventLoopThreads: " + eventLoopThreads + " (expected: >= 0, 0 = number of cores)");
+    }
+    portMapper = portMapper == null ? IntUnaryOperator.identity() : portMapper;
+    registry = registry == null ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : registry;
+    gatewayLabel = gatewayLabel == null ? "" : gatewayLabel;
+  }
+
+  /** All interfaces, ports as configured, one event loop per core, a fresh registry. */
+  public static ProxySettings defaults() {
+    return new ProxySettings(
+        "0.0.0.0",
+        IntUnaryOperator.identity(),
+        0,
+        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+        "");
+  }
+}

@@ -1,0 +1,151 @@
+package dev.gantry.proxy.route;
+
+import com.google.re2j.PatternSyntaxException;
+import dev.gantry.model.ConfigValidationException;
+import dev.gantry.model.GatewaySnapshot;
+import dev.gantry.model.endpoints.ClusterEndpoints;
+import dev.gantry.model.routing.Backend;
+import dev.gantry.model.routing.Cluster;
+import dev.gantry.model.routing.Listener;
+import dev.gantry.model.routing.ListenerProtocol;
+import dev.gantry.model.routing.RouteEntry;
+import dev.gantry.model.routing.Rule;
+import dev.gantry.model.routing.VirtualHost;
+import dev.gantry.model.routing.filter.Filter;
+import dev.gantry.model.routing.filter.RequestMirror;
+import dev.gantry.proxy.filter.FilterStep;
+import dev.gantry.proxy.metrics.RouteMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns a validated {@link GatewaySnapshot} into a {@link CompiledConfig}. Runs off the event loop;
+ * everything a request needs (host tables, matchers, regexes, filter steps, weighted sequences,
+ * meters) is built here once.
+ */
+public final class ConfigCompiler {
+  private final MeterRegistry registry;
+  private final String gateway;
+
+  public ConfigCompiler(MeterRegistry registry, String gateway) {
+    this.registry = registry;
+    this.gateway = gateway;
+  }
+
+  /** Validates and compiles; throws {@link ConfigValidationException} naming every problem. */
+  public CompiledConfig compile(GatewaySnapshot snapshot) {
+    snapshot.validate();
+    List<String> errors = new ArrayList<>();
+    Map<String, List<dev.gantry.model.endpoints.Endpoint>> endpoints = new HashMap<>();
+    for (ClusterEndpoints ce : snapshot.endpoints().clusters()) {
+      endpoints.put(ce.cluster(), ce.endpoints());
+    }
+    Map<String, CompiledCluster> clusters = new LinkedHashMap<>();
+    for (Cluster c : snapshot.routing().clusters()) {
+      clusters.put(
+          c.name(),
+          new CompiledCluster(c.name(), c.protocol(), endpoints.getOrDefault(c.name(), List.of())));
+    }
+    Map<String, CompiledRule> rules = new HashMap<>();
+    List<Rule> ruleList = snapshot.routing().rules();
+    for (int i = 0; i < ruleList.size(); i++) {
+      Rule rule = ruleList.get(i);
+      rules.put(rule.name(), compileRule(rule, clusters, "routing.rules[" + i + "]", errors));
+    }
+    Map<Integer, HostTable.Builder<CompiledListener>> byPort = new HashMap<>();
+    List<Listener> listeners = snapshot.routing().listeners();
+    for (int l = 0; l < listeners.size(); l++) {
+      Listener listener = listeners.get(l);
+      HostTable.Builder<CompiledVirtualHost> hosts = HostTable.builder();
+      for (int h = 0; h < listener.virtualHosts().size(); h++) {
+        VirtualHost vh = listener.virtualHosts().get(h);
+        List<CompiledRoute> routes = new ArrayList<>(vh.routes().size());
+        for (int r = 0; r < vh.routes().size(); r++) {
+          RouteEntry e = vh.routes().get(r);
+          String field =
+              "routing.listeners[" + l + "].virtualHosts[" + h + "].routes[" + r + "].match";
+          try {
+            routes.add(
+                new CompiledRoute(
+                    e.name(),
+                    new RouteMatcher(e.match()),
+                    rules.get(e.rule()),
+                    new RouteMetrics(registry, gateway, e.name())));
+          } catch (PatternSyntaxException ex) {
+            errors.add(field + ": " + ex.getPattern() + " (expected: an RE2 regular expression)");
+          }
+        }
+        hosts.put(vh.hostname(), new CompiledVirtualHost(vh.hostname(), routes));
+      }
+      String scheme = listener.protocol() == ListenerProtocol.HTTPS ? "https" : "http";
+      byPort
+          .computeIfAbsent(listener.port(), p -> HostTable.builder())
+          .put(
+              listener.hostname(),
+              new CompiledListener(listener.name(), listener.port(), scheme, hosts.build()));
+    }
+    if (!errors.isEmpty()) {
+      throw new ConfigValidationException(errors);
+    }
+    Map<Integer, CompiledPort> ports = new HashMap<>();
+    byPort.forEach((port, b) -> ports.put(port, new CompiledPort(port, b.build())));
+    return new CompiledConfig(snapshot, Map.copyOf(ports), Map.copyOf(clusters));
+  }
+
+  private static CompiledRule compileRule(
+      Rule rule, Map<String, CompiledCluster> clusters, String field, List<String> errors) {
+    List<CompiledBackend> backends = new ArrayList<>();
+    List<Integer> weights = new ArrayList<>();
+    boolean needsBody = rule.retry() != null || hasMirror(rule.filters());
+    for (Backend b : rule.backends()) {
+      CompiledCluster cluster = b.cluster() == null ? null : clusters.get(b.cluster());
+      int error = b.errorStatus() == null ? 500 : b.errorStatus();
+      backends.add(new CompiledBackend(cluster, error, FilterStep.of(b.filters())));
+      weights.add(b.weight());
+      needsBody |= hasMirror(b.filters());
+    }
+    for (Filter f : rule.filters()) {
+      if (f instanceof RequestMirror m && !clusters.containsKey(m.cluster())) {
+        errors.add(field + ".filters: " + m.cluster() + " (expected: the name of a cluster)");
+      }
+    }
+    BackendPicker picker = new BackendPicker(backends, weights);
+    int direct = rule.directResponseStatus() == null ? 0 : rule.directResponseStatus();
+    if (direct == 0 && picker.isEmpty() && !rule.isRedirect()) {
+      // Every weight is zero and the translator set no direct response: nothing may receive
+      // traffic, which the spec answers with 500.
+      direct = 500;
+    }
+    boolean[] codes = new boolean[600];
+    if (rule.retry() != null) {
+      for (int c : rule.retry().codes()) {
+        codes[c] = true;
+      }
+    }
+    long requestMs = 0;
+    long backendMs = 0;
+    if (rule.timeouts() != null) {
+      requestMs = rule.timeouts().requestMs() == null ? 0 : rule.timeouts().requestMs();
+      backendMs =
+          rule.timeouts().backendRequestMs() == null ? 0 : rule.timeouts().backendRequestMs();
+    }
+    return new CompiledRule(
+        rule.name(),
+        FilterStep.of(rule.filters()),
+        direct,
+        picker,
+        requestMs,
+        backendMs,
+        rule.retry(),
+        codes,
+        needsBody);
+  }
+
+  private static boolean hasMirror(List<Filter> filters) {
+    return filters.stream().anyMatch(f -> f instanceof RequestMirror);
+  }
+}

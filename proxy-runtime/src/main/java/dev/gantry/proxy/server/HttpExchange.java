@@ -1,0 +1,724 @@
+package dev.gantry.proxy.server;
+
+import dev.gantry.model.routing.AppProtocol;
+import dev.gantry.proxy.filter.CorsPolicy;
+import dev.gantry.proxy.filter.FilterStep;
+import dev.gantry.proxy.filter.HeaderOps;
+import dev.gantry.proxy.metrics.RouteMetrics;
+import dev.gantry.proxy.route.CompiledBackend;
+import dev.gantry.proxy.route.CompiledCluster;
+import dev.gantry.proxy.route.CompiledConfig;
+import dev.gantry.proxy.route.CompiledListener;
+import dev.gantry.proxy.route.CompiledPort;
+import dev.gantry.proxy.route.CompiledRoute;
+import dev.gantry.proxy.route.CompiledRule;
+import dev.gantry.proxy.route.HostTable;
+import dev.gantry.proxy.route.RequestView;
+import dev.gantry.proxy.route.UpstreamEndpoint;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AsciiString;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One request from head to last response byte, on the client's event loop. Streams the body both
+ * ways; keeps a bounded copy of the request body only when the rule retries or mirrors (then a body
+ * over {@link #MAX_BUFFERED_BODY} bytes is neither retried nor mirrored). Everything it needs from
+ * the config was read once, at its start.
+ */
+final class HttpExchange implements UpstreamListener {
+  /** The largest request body kept for a retry replay or a mirror copy. */
+  static final int MAX_BUFFERED_BODY = 64 * 1024;
+
+  static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
+  static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
+  static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
+  static final AsciiString X_REQUEST_ID = AsciiString.cached("x-request-id");
+
+  private final ProxyHandler owner;
+  private final ChannelHandlerContext ctx;
+  private final ProxyRuntime rt;
+  private final boolean http2;
+  private final HttpRequest request;
+  private final boolean keepAlive;
+  private final long startNanos = System.nanoTime();
+
+  private CompiledConfig config;
+  private RouteMetrics metrics;
+  private CompiledRule rule;
+  private CompiledListener listener;
+  private CompiledCluster cluster;
+  private String host;
+  private String path;
+  private String query;
+  private String upstreamUri;
+  private HttpHeaders upstreamHeaders;
+  private List<HeaderOps> responseOps;
+  private CorsPolicy cors;
+  private String origin;
+  private List<MirrorSender.Copy> mirrors;
+  private boolean forward;
+  private boolean websocket;
+
+  private boolean requestComplete;
+  private ArrayDeque<HttpContent> queued;
+  private boolean keepBody;
+  private CompositeByteBuf bodyCopy;
+  private boolean bodyOverflow;
+
+  private UpstreamEndpoint endpoint;
+  private Channel upstream;
+  private int attempts;
+  private boolean waitingToRetry;
+  private ScheduledFuture<?> requestTimer;
+  private ScheduledFuture<?> attemptTimer;
+  private boolean upstreamKeepAlive;
+
+  private boolean responseStarted;
+  private boolean responseComplete;
+  private boolean done;
+  private boolean aborted;
+  private int status;
+
+  HttpExchange(ProxyHandler owner, ChannelHandlerContext ctx, ProxyRuntime rt, HttpRequest req) {
+    this.owner = owner;
+    this.ctx = ctx;
+    this.rt = rt;
+    this.http2 = owner.isHttp2Stream();
+    this.request = req;
+    this.keepAlive = http2 || HttpUtil.isKeepAlive(req);
+  }
+
+  boolean keepAlive() {
+    return keepAlive && !rt.draining();
+  }
+
+  boolean isDone() {
+    return done;
+  }
+
+  // ---------------------------------------------------------------- request head
+
+  void start(CompiledConfig config, int configuredPort) {
+    this.config = config;
+    HttpHeaders headers = request.headers();
+    String hostHeader = headers.get(HttpHeaderNames.HOST);
+    if (!http2 && request.protocolVersion().equals(HttpVersion.HTTP_1_1)) {
+      // RFC 9112 §3.2: exactly one Host in an HTTP/1.1 request, else 400.
+      if (hostHeader == null || headers.getAll(HttpHeaderNames.HOST).size() != 1) {
+        metrics = rt.metrics().unmatched();
+        respondLocal(400, null, true);
+        return;
+      }
+    }
+    String uri = request.uri();
+    String target = uri;
+    if (!uri.startsWith("/")) {
+      int scheme = uri.indexOf("://");
+      if (scheme > 0) {
+        int slash = uri.indexOf('/', scheme + 3);
+        target = slash < 0 ? "/" : uri.substring(slash);
+      } else if (!(uri.equals("*") && request.method().equals(HttpMethod.OPTIONS))) {
+        metrics = rt.metrics().unmatched();
+        respondLocal(400, null, true);
+        return;
+      }
+    }
+    host = HostTable.normalizeHost(hostHeader);
+    RequestView view = RequestView.of(request.method().name(), target, headers);
+    path = view.path();
+    query = view.rawQuery();
+    CompiledPort port = config == null ? null : config.port(configuredPort);
+    listener = port == null ? null : port.listener(host);
+    CompiledRoute route = listener == null ? null : listener.route(host, view);
+    if (route == null) {
+      metrics = rt.metrics().unmatched();
+      respondLocal(404, null, false);
+      return;
+    }
+    metrics = route.metrics();
+    rule = route.rule();
+    boolean wsUpgrade =
+        !http2 && headers.containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
+    String upgradeValue = headers.get(HttpHeaderNames.UPGRADE);
+    boolean chunked = HttpUtil.isTransferEncodingChunked(request);
+    if (!runFilters(rule.filters())) {
+      return;
+    }
+    if (rule.directResponseStatus() != 0) {
+      respondLocal(rule.directResponseStatus(), null, false);
+      return;
+    }
+    CompiledBackend backend = rule.backends().pick();
+    if (backend.cluster() == null) {
+      respondLocal(backend.errorStatus(), null, false);
+      return;
+    }
+    if (!runFilters(backend.filters())) {
+      return;
+    }
+    cluster = backend.cluster();
+    if (!cluster.hasEndpoints()) {
+      respondLocal(503, null, false);
+      return;
+    }
+    websocket = wsUpgrade && cluster.protocol() == AppProtocol.WS;
+    upstreamHeaders = prepareUpstreamHeaders(headers, hostHeader, chunked);
+    if (websocket) {
+      upstreamHeaders.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+      upstreamHeaders.set(HttpHeaderNames.UPGRADE, upgradeValue);
+    }
+    upstreamUri = query == null ? path : path + '?' + query;
+    forward = true;
+    keepBody = rule.needsBody();
+    if (keepBody) {
+      bodyCopy = ctx.alloc().compositeBuffer(64);
+    }
+    if (rule.requestTimeoutMs() > 0) {
+      requestTimer =
+          ctx.executor()
+              .schedule(this::onRequestTimeout, rule.requestTimeoutMs(), TimeUnit.MILLISECONDS);
+    }
+    startAttempt();
+  }
+
+  /** Runs filter steps in order; false when one of them answered the request itself. */
+  private boolean runFilters(FilterStep[] steps) {
+    for (FilterStep step : steps) {
+      switch (step) {
+        case FilterStep.RequestHeaders s -> s.ops().apply(request.headers());
+        case FilterStep.ResponseHeaders s -> {
+          if (responseOps == null) {
+            responseOps = new ArrayList<>(2);
+          }
+          responseOps.add(s.ops());
+        }
+        case FilterStep.Redirect s -> {
+          String location =
+              s.action().location(listener.scheme(), host, listener.port(), path, query);
+          HttpHeaders h = new io.netty.handler.codec.http.DefaultHttpHeaders();
+          h.set(HttpHeaderNames.LOCATION, location);
+          respondLocal(s.action().statusCode(), h, false);
+          return false;
+        }
+        case FilterStep.Rewrite s -> {
+          if (s.hostname() != null) {
+            request.headers().set(HttpHeaderNames.HOST, s.hostname());
+          }
+          if (s.path() != null) {
+            path = s.path().rewrite(path);
+          }
+        }
+        case FilterStep.Mirror s -> {
+          if (s.sampled()) {
+            CompiledCluster target = config.cluster(s.cluster());
+            if (target != null) {
+              if (mirrors == null) {
+                mirrors = new ArrayList<>(1);
+              }
+              HttpHeaders copy = request.headers().copy();
+              HopByHop.strip(copy);
+              mirrors.add(
+                  new MirrorSender.Copy(
+                      target, request.method(), query == null ? path : path + '?' + query, copy));
+            }
+          }
+        }
+        case FilterStep.CorsStep s -> {
+          if (CorsPolicy.isPreflight(request.method(), request.headers())) {
+            HttpHeaders h = new io.netty.handler.codec.http.DefaultHttpHeaders();
+            s.policy().preflight(request.headers(), h);
+            respondLocal(204, h, false);
+            return false;
+          }
+          cors = s.policy();
+          origin = request.headers().get(HttpHeaderNames.ORIGIN);
+        }
+      }
+    }
+    return true;
+  }
+
+  private HttpHeaders prepareUpstreamHeaders(
+      HttpHeaders headers, String originalHost, boolean chunked) {
+    HopByHop.strip(headers);
+    if (chunked && !headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+      headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+    }
+    SocketAddress remote = ctx.channel().remoteAddress();
+    if (remote instanceof InetSocketAddress isa) {
+      String client = isa.getAddress().getHostAddress();
+      String prior = headers.get(X_FORWARDED_FOR);
+      headers.set(X_FORWARDED_FOR, prior == null ? client : prior + ", " + client);
+    }
+    headers.set(X_FORWARDED_PROTO, listener.scheme());
+    if (originalHost != null) {
+      headers.set(X_FORWARDED_HOST, originalHost);
+    }
+    if (!headers.contains(X_REQUEST_ID)) {
+      ThreadLocalRandom r = ThreadLocalRandom.current();
+      // A version-4 UUID without SecureRandom: request ids need uniqueness, not secrecy.
+      long msb = (r.nextLong() & 0xffffffffffff0fffL) | 0x0000000000004000L;
+      long lsb = (r.nextLong() & 0x3fffffffffffffffL) | 0x8000000000000000L;
+      headers.set(X_REQUEST_ID, new UUID(msb, lsb).toString());
+    }
+    return headers;
+  }
+
+  // ---------------------------------------------------------------- request body
+
+  void onRequestContent(HttpContent content) {
+    if (content.decoderResult().isFailure()) {
+      content.release();
+      // A broken body (bad chunk): nothing sane can follow on this connection.
+      if (!responseStarted) {
+        releaseUpstream(false);
+        respondLocal(400, null, true);
+      } else {
+        abortClient();
+      }
+      return;
+    }
+    boolean last = content instanceof LastHttpContent;
+    if (!forward || aborted || responseComplete) {
+      content.release();
+    } else {
+      if (keepBody && !bodyOverflow) {
+        if (bodyCopy.readableBytes() + content.content().readableBytes() > MAX_BUFFERED_BODY) {
+          bodyOverflow = true;
+          bodyCopy.release();
+          bodyCopy = null;
+        } else if (content.content().isReadable()) {
+          bodyCopy.addComponent(true, content.content().retainedDuplicate());
+        }
+      }
+      if (upstream != null && attempts == 1) {
+        upstream.writeAndFlush(content, upstream.voidPromise());
+        if (!upstream.isWritable()) {
+          owner.suspendRead(ProxyHandler.SUSPEND_BACKPRESSURE);
+        }
+      } else if (attempts == 1 && endpoint != null) {
+        if (queued == null) {
+          queued = new ArrayDeque<>(4);
+        }
+        queued.add(content);
+      } else {
+        // A later attempt replays the kept copy in one piece.
+        content.release();
+      }
+    }
+    if (last) {
+      requestComplete = true;
+      if (forward && !aborted) {
+        sendMirrors();
+        if (waitingToRetry) {
+          waitingToRetry = false;
+          startAttempt();
+        }
+      }
+      maybeDone();
+    }
+  }
+
+  private void sendMirrors() {
+    if (mirrors == null) {
+      return;
+    }
+    for (MirrorSender.Copy m : mirrors) {
+      if (bodyOverflow) {
+        continue;
+      }
+      io.netty.buffer.ByteBuf body =
+          bodyCopy == null ? Unpooled.EMPTY_BUFFER : bodyCopy.retainedDuplicate();
+      MirrorSender.send(rt, ctx.channel().eventLoop(), m, body);
+    }
+    mirrors = null;
+  }
+
+  // ---------------------------------------------------------------- upstream attempts
+
+  private void startAttempt() {
+    attempts++;
+    endpoint = cluster.pick();
+    UpstreamPool pool = rt.pool(ctx.channel().eventLoop());
+    Future<Channel> f = websocket ? pool.connectDedicated(endpoint) : pool.acquire(endpoint);
+    int attempt = attempts;
+    UpstreamEndpoint ep = endpoint;
+    if (f.isDone()) {
+      onAcquired(f, attempt, ep);
+    } else {
+      f.addListener(x -> onAcquired(f, attempt, ep));
+    }
+  }
+
+  private void onAcquired(Future<Channel> f, int attempt, UpstreamEndpoint ep) {
+    if (attempt != attempts || aborted || responseStarted) {
+      // The exchange moved on (timeout, client gone) while connecting: give the connection back.
+      if (f.isSuccess()) {
+        rt.pool(ctx.channel().eventLoop()).release(ep, f.getNow(), true);
+      }
+      return;
+    }
+    if (!f.isSuccess()) {
+      rt.metrics().upstreamError(cluster.name(), "connect");
+      retryOrFail(503);
+      return;
+    }
+    upstream = f.getNow();
+    UpstreamHandler h = upstream.pipeline().get(UpstreamHandler.class);
+    h.attach(this);
+    if (rule.backendTimeoutMs() > 0) {
+      attemptTimer =
+          ctx.executor()
+              .schedule(this::onAttemptTimeout, rule.backendTimeoutMs(), TimeUnit.MILLISECONDS);
+    }
+    HttpRequest head =
+        new DefaultHttpRequest(
+            HttpVersion.HTTP_1_1, request.method(), upstreamUri, upstreamHeaders.copy());
+    upstream.write(head, upstream.voidPromise());
+    if (attempt == 1) {
+      if (queued != null) {
+        HttpContent c;
+        while ((c = queued.poll()) != null) {
+          upstream.write(c, upstream.voidPromise());
+        }
+      }
+    } else {
+      io.netty.buffer.ByteBuf body =
+          bodyCopy == null ? Unpooled.EMPTY_BUFFER : bodyCopy.retainedDuplicate();
+      upstream.write(new DefaultLastHttpContent(body), upstream.voidPromise());
+    }
+    upstream.flush();
+    if (!upstream.isWritable()) {
+      owner.suspendRead(ProxyHandler.SUSPEND_BACKPRESSURE);
+    }
+  }
+
+  private boolean canRetry() {
+    return rule.retry() != null
+        && attempts <= rule.retry().attempts()
+        && !bodyOverflow
+        && !responseStarted
+        && !aborted;
+  }
+
+  private void retryOrFail(int failStatus) {
+    releaseUpstream(false);
+    cancel(attemptTimer);
+    attemptTimer = null;
+    if (canRetry()) {
+      releaseQueued();
+      Long backoff = rule.retry().backoffMs();
+      if (backoff != null && backoff > 0) {
+        ctx.executor().schedule(this::retryNow, backoff, TimeUnit.MILLISECONDS);
+      } else {
+        ctx.executor().execute(this::retryNow);
+      }
+    } else {
+      respondLocal(failStatus, null, false);
+    }
+  }
+
+  private void retryNow() {
+    if (aborted || responseStarted) {
+      return;
+    }
+    if (!requestComplete) {
+      waitingToRetry = true;
+      return;
+    }
+    startAttempt();
+  }
+
+  private void onAttemptTimeout() {
+    attemptTimer = null;
+    if (responseStarted || aborted) {
+      return;
+    }
+    rt.metrics().upstreamError(cluster.name(), "timeout");
+    retryOrFail(504);
+  }
+
+  private void onRequestTimeout() {
+    requestTimer = null;
+    if (responseComplete || aborted) {
+      return;
+    }
+    rt.metrics().upstreamError(cluster.name(), "timeout");
+    if (!responseStarted) {
+      releaseUpstream(false);
+      respondLocal(504, null, false);
+    } else {
+      abortClient();
+    }
+  }
+
+  // ---------------------------------------------------------------- upstream events
+
+  @Override
+  public void onUpstreamRead(Object msg) {
+    if (msg instanceof HttpResponse r) {
+      int code = r.status().code();
+      if (websocket && code == 101) {
+        splice(r);
+        return;
+      }
+      if (code < 200 || responseStarted) {
+        // Interim responses (100 Continue, 103) are not relayed.
+        ReferenceCountUtil.release(msg);
+        return;
+      }
+      if (rule.retriesOn(code) && canRetry()) {
+        ReferenceCountUtil.release(msg);
+        rt.metrics().upstreamError(cluster.name(), "status_" + code);
+        retryOrFail(code);
+        return;
+      }
+      cancel(attemptTimer);
+      attemptTimer = null;
+      responseStarted = true;
+      status = code;
+      upstreamKeepAlive = HttpUtil.isKeepAlive(r);
+      HttpHeaders h = r.headers();
+      HopByHop.strip(h);
+      if (responseOps != null) {
+        for (HeaderOps ops : responseOps) {
+          ops.apply(h);
+        }
+      }
+      if (cors != null) {
+        cors.actual(origin, h);
+      }
+      if (!h.contains(HttpHeaderNames.CONTENT_LENGTH) && code != 204 && code != 304) {
+        h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+      }
+      if (!http2 && !keepAlive()) {
+        h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      }
+      ctx.write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, r.status(), h));
+      if (msg instanceof HttpContent c) {
+        onResponseContent(new DefaultLastHttpContent(c.content()));
+      } else {
+        ctx.flush();
+      }
+    } else if (msg instanceof HttpContent c) {
+      if (!responseStarted || responseComplete) {
+        c.release();
+        return;
+      }
+      onResponseContent(c);
+    } else {
+      ReferenceCountUtil.release(msg);
+    }
+  }
+
+  private void onResponseContent(HttpContent c) {
+    boolean last = c instanceof LastHttpContent;
+    ctx.writeAndFlush(c, ctx.voidPromise());
+    if (!last) {
+      if (!ctx.channel().isWritable() && upstream != null) {
+        upstream.config().setAutoRead(false);
+      }
+      return;
+    }
+    responseComplete = true;
+    cancelTimers();
+    releaseUpstream(requestComplete && upstreamKeepAlive);
+    metrics.record(status, startNanos);
+    maybeDone();
+  }
+
+  @Override
+  public void onUpstreamInactive() {
+    upstreamGone("reset");
+  }
+
+  @Override
+  public void onUpstreamException(Throwable cause) {
+    upstreamGone("error");
+  }
+
+  private void upstreamGone(String kind) {
+    if (upstream == null) {
+      return;
+    }
+    Channel ch = upstream;
+    upstream = null;
+    ch.close();
+    if (responseComplete || aborted) {
+      return;
+    }
+    rt.metrics().upstreamError(cluster.name(), kind);
+    if (responseStarted) {
+      abortClient();
+    } else {
+      retryOrFail(503);
+    }
+  }
+
+  @Override
+  public void onUpstreamWritabilityChanged() {
+    if (upstream != null && upstream.isWritable()) {
+      owner.resumeRead(ProxyHandler.SUSPEND_BACKPRESSURE);
+    }
+  }
+
+  void onClientWritabilityChanged() {
+    if (upstream != null && ctx.channel().isWritable()) {
+      upstream.config().setAutoRead(true);
+    }
+  }
+
+  // ---------------------------------------------------------------- WebSocket
+
+  private void splice(HttpResponse switching) {
+    cancelTimers();
+    responseStarted = true;
+    responseComplete = true;
+    status = 101;
+    Channel up = upstream;
+    upstream = null;
+    up.pipeline().get(UpstreamHandler.class).detach();
+    HttpHeaders h = switching.headers().copy();
+    ReferenceCountUtil.release(switching);
+    FullHttpResponse out =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1, HttpResponseStatus.SWITCHING_PROTOCOLS, Unpooled.EMPTY_BUFFER);
+    out.headers().set(h);
+    metrics.record(101, startNanos);
+    requestComplete = true;
+    done = true;
+    cleanup();
+    ctx.writeAndFlush(out);
+    owner.spliceTo(up);
+  }
+
+  // ---------------------------------------------------------------- local answers & lifecycle
+
+  /** Answers without (further) forwarding; {@code close} marks a protocol error. */
+  private void respondLocal(int code, HttpHeaders extra, boolean close) {
+    if (responseStarted) {
+      abortClient();
+      return;
+    }
+    responseStarted = true;
+    responseComplete = true;
+    status = code;
+    cancelTimers();
+    releaseUpstream(false);
+    FullHttpResponse r =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(code), Unpooled.EMPTY_BUFFER);
+    if (extra != null) {
+      r.headers().set(extra);
+    }
+    r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+    if (close) {
+      owner.closeAfterResponse();
+    }
+    if (!http2 && (close || !keepAlive())) {
+      r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    }
+    ctx.writeAndFlush(r, ctx.voidPromise());
+    if (metrics != null) {
+      metrics.record(code, startNanos);
+    }
+    if (close) {
+      // Protocol errors end the connection: nothing after a broken message can be trusted.
+      requestComplete = true;
+    }
+    maybeDone();
+  }
+
+  private void maybeDone() {
+    if (!done && responseComplete && requestComplete) {
+      done = true;
+      cleanup();
+      owner.exchangeDone(this);
+    }
+  }
+
+  /** The client vanished or the response cannot be completed: drop everything. */
+  void abort() {
+    if (aborted || done) {
+      return;
+    }
+    aborted = true;
+    releaseUpstream(false);
+    cleanup();
+  }
+
+  private void abortClient() {
+    abort();
+    ctx.close();
+  }
+
+  private void releaseUpstream(boolean reusable) {
+    if (upstream != null) {
+      Channel ch = upstream;
+      upstream = null;
+      rt.pool(ctx.channel().eventLoop()).release(endpoint, ch, reusable);
+    }
+    owner.resumeRead(ProxyHandler.SUSPEND_BACKPRESSURE);
+  }
+
+  private void releaseQueued() {
+    if (queued != null) {
+      HttpContent c;
+      while ((c = queued.poll()) != null) {
+        c.release();
+      }
+    }
+  }
+
+  private void cleanup() {
+    cancelTimers();
+    releaseQueued();
+    if (bodyCopy != null) {
+      bodyCopy.release();
+      bodyCopy = null;
+    }
+    mirrors = null;
+  }
+
+  private void cancelTimers() {
+    cancel(requestTimer);
+    cancel(attemptTimer);
+    requestTimer = null;
+    attemptTimer = null;
+  }
+
+  private static void cancel(ScheduledFuture<?> f) {
+    if (f != null) {
+      f.cancel(false);
+    }
+  }
+}

@@ -1,0 +1,131 @@
+package dev.gantry.proxy.server;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
+import io.netty.handler.codec.http.HttpServerUpgradeHandler;
+import io.netty.handler.codec.http2.CleartextHttp2ServerUpgradeHandler;
+import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2ServerUpgradeCodec;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.AsciiString;
+
+/**
+ * The pipeline of a downstream connection: HTTP/1.1 with h2c upgrade and h2c prior-knowledge
+ * detection. HTTP/2 streams each get a child channel that speaks HTTP/1 objects, so one {@link
+ * ProxyHandler} serves both protocols.
+ */
+public final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
+  /** Request line limit; longer → 414. */
+  public static final int MAX_INITIAL_LINE = 8192;
+
+  /** Header block limit; larger → 431. */
+  public static final int MAX_HEADER_SIZE = 16384;
+
+  /** The body an h2c upgrade request may carry (it must be buffered for the upgrade). */
+  static final int MAX_UPGRADE_BODY = 64 * 1024;
+
+  static final int IDLE_SECONDS = 120;
+  static final long H2_GRACEFUL_SHUTDOWN_MS = 10_000;
+
+  private final ProxyRuntime rt;
+  private final int configuredPort;
+
+  public ProxyChannelInitializer(ProxyRuntime rt, int configuredPort) {
+    this.rt = rt;
+    this.configuredPort = configuredPort;
+  }
+
+  static HttpDecoderConfig decoderConfig() {
+    return new HttpDecoderConfig()
+        .setMaxInitialLineLength(MAX_INITIAL_LINE)
+        .setMaxHeaderSize(MAX_HEADER_SIZE)
+        .setValidateHeaders(true)
+        .setStrictLineParsing(true)
+        // CL together with TE is a smuggling vector: reject it (RFC 9112 §6.1) instead of
+        // silently dropping Content-Length.
+        .setUseRfc9112TransferEncoding(true)
+        .setAllowDuplicateContentLengths(false);
+  }
+
+  @Override
+  protected void initChannel(SocketChannel ch) {
+    ch.pipeline().addLast(new ConnectionTracker(rt));
+    HttpServerCodec codec = new HttpServerCodec(decoderConfig());
+    HttpServerUpgradeHandler upgrade =
+        new HttpServerUpgradeHandler(
+            codec,
+            protocol ->
+                AsciiString.contentEquals(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol)
+                    ? new Http2ServerUpgradeCodec(frameCodec(), multiplex())
+                    : null,
+            MAX_UPGRADE_BODY);
+    ch.pipeline()
+        .addLast(
+            new IdleStateHandler(0, 0, IDLE_SECONDS),
+            new CleartextHttp2ServerUpgradeHandler(
+                codec,
+                upgrade,
+                new ChannelInitializer<Channel>() {
+                  @Override
+                  protected void initChannel(Channel c) {
+                    c.pipeline().addLast(frameCodec(), multiplex());
+                  }
+                }),
+            new HttpServerExpectContinueHandler(),
+            new ProxyHandler(rt, configuredPort, false));
+  }
+
+  private Http2FrameCodec frameCodec() {
+    return Http2FrameCodecBuilder.forServer()
+        .initialSettings(Http2Settings.defaultSettings().maxConcurrentStreams(1000))
+        .gracefulShutdownTimeoutMillis(H2_GRACEFUL_SHUTDOWN_MS)
+        .validateHeaders(true)
+        .build();
+  }
+
+  private Http2MultiplexHandler multiplex() {
+    return new Http2MultiplexHandler(
+        new ChannelInitializer<Channel>() {
+          @Override
+          protected void initChannel(Channel stream) {
+            stream
+                .pipeline()
+                .addLast(
+                    new Http2StreamFrameToHttpObjectCodec(true),
+                    new ProxyHandler(rt, configuredPort, true));
+          }
+        });
+  }
+
+  /** Counts and registers downstream connections (for metrics and graceful shutdown). */
+  static final class ConnectionTracker extends ChannelInboundHandlerAdapter {
+    private final ProxyRuntime rt;
+
+    ConnectionTracker(ProxyRuntime rt) {
+      this.rt = rt;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+      rt.connectionOpened(ctx.channel());
+      ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      rt.connectionClosed();
+      ctx.fireChannelInactive();
+    }
+  }
+}

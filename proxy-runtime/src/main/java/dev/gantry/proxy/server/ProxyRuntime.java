@@ -1,0 +1,81 @@
+package dev.gantry.proxy.server;
+
+import dev.gantry.proxy.metrics.ProxyMetrics;
+import dev.gantry.proxy.route.CompiledConfig;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What every connection handler shares: the current compiled config (one volatile reference,
+ * swapped atomically), the per-event-loop upstream pools, the meters and the open connections.
+ */
+public final class ProxyRuntime {
+  private final ProxyMetrics metrics;
+  private final Transport transport;
+  private final ConcurrentHashMap<EventLoop, UpstreamPool> pools = new ConcurrentHashMap<>();
+  private final ChannelGroup upstreamChannels =
+      new DefaultChannelGroup("upstream", GlobalEventExecutor.INSTANCE);
+  private final ChannelGroup downstreamChannels =
+      new DefaultChannelGroup("downstream", GlobalEventExecutor.INSTANCE);
+  private volatile CompiledConfig config;
+  private volatile boolean draining;
+
+  public ProxyRuntime(ProxyMetrics metrics, Transport transport) {
+    this.metrics = metrics;
+    this.transport = transport;
+  }
+
+  public CompiledConfig config() {
+    return config;
+  }
+
+  public void swap(CompiledConfig next) {
+    this.config = next;
+  }
+
+  public ProxyMetrics metrics() {
+    return metrics;
+  }
+
+  public Transport transport() {
+    return transport;
+  }
+
+  /** The pool of the given event loop; callers are on that loop. */
+  UpstreamPool pool(EventLoop loop) {
+    UpstreamPool p = pools.get(loop);
+    if (p == null) {
+      p = pools.computeIfAbsent(loop, l -> new UpstreamPool(l, transport, upstreamChannels));
+    }
+    return p;
+  }
+
+  public boolean draining() {
+    return draining;
+  }
+
+  public void startDraining() {
+    draining = true;
+  }
+
+  public ChannelGroup downstreamChannels() {
+    return downstreamChannels;
+  }
+
+  public ChannelGroup upstreamChannels() {
+    return upstreamChannels;
+  }
+
+  void connectionOpened(Channel ch) {
+    downstreamChannels.add(ch);
+    metrics.activeConnections().incrementAndGet();
+  }
+
+  void connectionClosed() {
+    metrics.activeConnections().decrementAndGet();
+  }
+}
