@@ -1,0 +1,186 @@
+package dev.gantry.operator;
+
+import dev.gantry.operator.fleet.FleetApplier;
+import dev.gantry.operator.fleet.FleetResources;
+import dev.gantry.operator.input.EndpointsResolver;
+import dev.gantry.operator.status.Leadership;
+import dev.gantry.operator.status.LeaseLeadership;
+import dev.gantry.operator.status.StatusFlusher;
+import dev.gantry.operator.status.StatusWriter;
+import dev.gantry.operator.stream.EndpointsFastPath;
+import dev.gantry.operator.stream.ProxyAcks;
+import dev.gantry.operator.stream.SnapshotServer;
+import dev.gantry.operator.stream.SnapshotStore;
+import dev.gantry.operator.watch.GatewayClassReconciler;
+import dev.gantry.operator.watch.GatewayReconciler;
+import dev.gantry.operator.watch.InformerCaches;
+import dev.gantry.translator.GatewayApiTranslator;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One operator replica, assembled: JOSDK controllers over the informer caches, the snapshot store
+ * and gRPC server (every replica), the status writer and fleet applier (leader only).
+ */
+public final class GantryOperator implements AutoCloseable {
+
+  /**
+   * @param grpcAddress where the snapshot server listens
+   * @param advertiseAddress {@code host:port} proxies use to reach the snapshot server
+   * @param proxyImage the default proxy image
+   * @param leaseNamespace namespace of the leader-election Lease; null disables election (this
+   *     replica always leads; for single-replica and test setups)
+   * @param identity this replica's name in the Lease
+   * @param leaseDuration how long a leader's lease lasts without renewal
+   * @param statusDelay how long status flushes are coalesced
+   */
+  public record Options(
+      InetSocketAddress grpcAddress,
+      String advertiseAddress,
+      String proxyImage,
+      String leaseNamespace,
+      String identity,
+      Duration leaseDuration,
+      Duration statusDelay) {}
+
+  public static final String LEASE_NAME = "gantry-operator-leader";
+
+  private final Operator operator;
+  private final SnapshotServer server;
+  private final SnapshotStore store;
+  private final ProxyAcks acks;
+  private final StatusWriter statusWriter;
+  private final StatusFlusher flusher;
+  private final FleetApplier fleet;
+  private final LeaseLeadership lease;
+
+  private GantryOperator(
+      Operator operator,
+      SnapshotServer server,
+      SnapshotStore store,
+      ProxyAcks acks,
+      StatusWriter statusWriter,
+      StatusFlusher flusher,
+      FleetApplier fleet,
+      LeaseLeadership lease) {
+    this.operator = operator;
+    this.server = server;
+    this.store = store;
+    this.acks = acks;
+    this.statusWriter = statusWriter;
+    this.flusher = flusher;
+    this.fleet = fleet;
+    this.lease = lease;
+  }
+
+  public static GantryOperator start(KubernetesClient client, Options options) {
+    return start(client, options, new GatewayApiTranslator()::translate);
+  }
+
+  public static GantryOperator start(
+      KubernetesClient client, Options options, Translation translation) {
+    Clock clock = Clock.systemUTC();
+    SnapshotStore store = new SnapshotStore();
+    ProxyAcks acks = new ProxyAcks();
+    InformerCaches caches = new InformerCaches();
+
+    // Leadership is decided by the lease once it starts; until then, and on followers, no writes.
+    AtomicReference<Runnable> onLead = new AtomicReference<>(() -> {});
+    LeaseLeadership lease = null;
+    Leadership leadership;
+    if (options.leaseNamespace() == null) {
+      leadership = Leadership.ALWAYS;
+    } else {
+      AtomicReference<LeaseLeadership> ref = new AtomicReference<>();
+      leadership = () -> ref.get() != null && ref.get().isLeader();
+      lease =
+          new LeaseLeadership(
+              client,
+              options.leaseNamespace(),
+              LEASE_NAME,
+              options.identity(),
+              options.leaseDuration(),
+              () -> Thread.ofVirtual().name("gantry-new-leader").start(() -> onLead.get().run()));
+      ref.set(lease);
+    }
+
+    StatusWriter writer =
+        new StatusWriter(
+            client, caches, acks, leadership, clock, GatewayApiTranslator.CONTROLLER_NAME);
+    StatusFlusher flusher = new StatusFlusher(writer, options.statusDelay());
+    acks.onChange(flusher::gateway);
+    FleetApplier applier = new FleetApplier(client, leadership);
+    GatewayPipeline pipeline =
+        new GatewayPipeline(
+            caches,
+            translation,
+            store,
+            new FleetResources(options.advertiseAddress()),
+            applier,
+            writer,
+            flusher,
+            options.proxyImage(),
+            clock);
+    onLead.set(
+        () -> {
+          applier.applyAll();
+          flusher.all();
+        });
+
+    EndpointsFastPath fastPath = new EndpointsFastPath(store, new EndpointsResolver(caches));
+    SnapshotServer server = SnapshotServer.start(options.grpcAddress(), store, acks);
+    Operator operator =
+        new Operator(
+            o ->
+                o.withKubernetesClient(client)
+                    .withCloseClientOnStop(false)
+                    .checkingCRDAndValidateLocalModel(false)
+                    .withConcurrentReconciliationThreads(4));
+    operator.register(new GatewayReconciler(pipeline, caches, fastPath));
+    operator.register(new GatewayClassReconciler(pipeline));
+    operator.start();
+    return new GantryOperator(operator, server, store, acks, writer, flusher, applier, lease);
+  }
+
+  public int grpcPort() {
+    return server.port();
+  }
+
+  public SnapshotStore snapshots() {
+    return store;
+  }
+
+  public ProxyAcks acks() {
+    return acks;
+  }
+
+  public StatusWriter statusWriter() {
+    return statusWriter;
+  }
+
+  public StatusFlusher statusFlusher() {
+    return flusher;
+  }
+
+  public FleetApplier fleet() {
+    return fleet;
+  }
+
+  public boolean isLeader() {
+    return lease == null || lease.isLeader();
+  }
+
+  @Override
+  public void close() {
+    operator.stop();
+    if (lease != null) {
+      lease.close();
+    }
+    flusher.close();
+    server.close();
+  }
+}

@@ -1,0 +1,44 @@
+package dev.gantry.operator.input;
+
+import dev.gantry.operator.api.v1alpha1.GantryProxyConfig;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Read access to the operator's informer caches. Implemented by the watch package (the only one
+ * that knows JOSDK), so that input building and the endpoints fast path stay plain Java that tests
+ * can feed from lists.
+ */
+public interface ResourceCaches {
+
+  Optional<GatewayClass> gatewayClass(String name);
+
+  List<GatewayClass> gatewayClasses();
+
+  List<Gateway> gateways();
+
+  Optional<Gateway> gateway(String namespace, String name);
+
+  List<HTTPRoute> httpRoutes();
+
+  List<ReferenceGrant> referenceGrants();
+
+  Optional<Service> service(String namespace, String name);
+
+  /** The EndpointSlices labelled {@code kubernetes.io/service-name=<service>} in the namespace. */
+  List<EndpointSlice> endpointSlices(String namespace, String service);
+
+  Optional<Secret> secret(String namespace, String name);
+
+  List<Namespace> namespaces();
+
+  Optional<GantryProxyConfig> proxyConfig(String namespace, String name);
+}

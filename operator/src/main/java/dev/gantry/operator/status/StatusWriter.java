@@ -1,0 +1,413 @@
+package dev.gantry.operator.status;
+
+import dev.gantry.operator.input.ObjectKeys;
+import dev.gantry.operator.input.ResourceCaches;
+import dev.gantry.operator.stream.ProxyAcks;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClassBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClassStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatusAddress;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatusBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteStatusBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+/**
+ * The one place that writes {@code .status}: GatewayClasses, Gateways and our entries of HTTPRoute
+ * {@code status.parents}.
+ *
+ * <p>It keeps the last computed (desired) statuses, so that it can write them again when this
+ * replica becomes leader or when proxies ACK, and writes an object only if the desired status
+ * differs from the live one ignoring list order, after carrying over unchanged conditions'
+ * transition times. Writes are PUTs of the status subresource with the live resourceVersion: a
+ * conflict means our view was stale, so the object is re-read and compared again rather than
+ * overwritten.
+ *
+ * <p>Gateway {@code Programmed} is decided here, from the proxies' ACKs of the current routing
+ * version; the translator's Programmed is kept only when it is False (an invalid Gateway).
+ */
+public final class StatusWriter {
+
+  private static final System.Logger LOG = System.getLogger(StatusWriter.class.getName());
+
+  /** How long a new routing version may be un-ACKed before Programmed says Pending. */
+  public static final Duration ACK_GRACE = Duration.ofSeconds(2);
+
+  /** The result of a Gateway flush: done, or to be retried once proxies had time to ACK. */
+  public enum Flush {
+    DONE,
+    RETRY_LATER
+  }
+
+  /** What the last translation decided for one Gateway. */
+  public record DesiredGateway(
+      Gateway gateway,
+      String routingVersion,
+      List<HTTPRoute> routes,
+      List<GatewayStatusAddress> addresses) {}
+
+  private record SeenVersion(String version, Instant at) {}
+
+  private final KubernetesClient client;
+  private final ResourceCaches caches;
+  private final ProxyAcks acks;
+  private final Leadership leadership;
+  private final Clock clock;
+  private final String controllerName;
+  private final Map<String, DesiredGateway> gateways = new ConcurrentHashMap<>();
+  private final Map<String, GatewayClass> classes = new ConcurrentHashMap<>();
+  private final Map<String, SeenVersion> seen = new ConcurrentHashMap<>();
+  private final AtomicLong writes = new AtomicLong();
+
+  public StatusWriter(
+      KubernetesClient client,
+      ResourceCaches caches,
+      ProxyAcks acks,
+      Leadership leadership,
+      Clock clock,
+      String controllerName) {
+    this.client = client;
+    this.caches = caches;
+    this.acks = acks;
+    this.leadership = leadership;
+    this.clock = clock;
+    this.controllerName = controllerName;
+  }
+
+  /** Status writes done by this writer since start (the scale benchmark reports it). */
+  public long writes() {
+    return writes.get();
+  }
+
+  public void gatewayTranslated(String gatewayKey, DesiredGateway desired) {
+    gateways.put(gatewayKey, desired);
+    if (desired.routingVersion() != null) {
+      seen.compute(
+          gatewayKey,
+          (k, prev) ->
+              prev != null && prev.version().equals(desired.routingVersion())
+                  ? prev
+                  : new SeenVersion(desired.routingVersion(), clock.instant()));
+    }
+  }
+
+  public void gatewayDeleted(String gatewayKey) {
+    gateways.remove(gatewayKey);
+    seen.remove(gatewayKey);
+  }
+
+  public void gatewayClassTranslated(GatewayClass computed) {
+    classes.put(computed.getMetadata().getName(), computed);
+  }
+
+  public void gatewayClassDeleted(String name) {
+    classes.remove(name);
+  }
+
+  public java.util.Set<String> gatewayKeys() {
+    return java.util.Set.copyOf(gateways.keySet());
+  }
+
+  public java.util.Set<String> gatewayClassNames() {
+    return java.util.Set.copyOf(classes.keySet());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // GatewayClass
+
+  public void flushGatewayClass(String name) {
+    GatewayClass desired = classes.get(name);
+    if (desired == null || !leadership.isLeader()) {
+      return;
+    }
+    writeWithRetry(
+        () -> caches.gatewayClass(name).orElse(null),
+        () -> client.resources(GatewayClass.class).withName(name).get(),
+        live -> {
+          GatewayClassStatus status =
+              desired.getStatus() == null ? new GatewayClassStatus() : desired.getStatus();
+          GatewayClassStatus merged =
+              new io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClassStatusBuilder(status)
+                  .withConditions(
+                      Conditions.carryTransitionTimes(
+                          status.getConditions(),
+                          live.getStatus() == null ? null : live.getStatus().getConditions()))
+                  .build();
+          if (OrderInsensitive.same(merged, live.getStatus())) {
+            return null;
+          }
+          return new GatewayClassBuilder(live).withStatus(merged).build();
+        });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Gateway and its routes
+
+  public Flush flushGateway(String gatewayKey) {
+    DesiredGateway desired = gateways.get(gatewayKey);
+    if (desired == null || !leadership.isLeader()) {
+      return Flush.DONE;
+    }
+    flushRoutes(gatewayKey, desired);
+    if (desired.gateway() == null) {
+      return Flush.DONE;
+    }
+    String[] nsName = gatewayKey.split("/", 2);
+    boolean[] retry = new boolean[1];
+    writeWithRetry(
+        () -> caches.gateway(nsName[0], nsName[1]).orElse(null),
+        () -> client.resources(Gateway.class).inNamespace(nsName[0]).withName(nsName[1]).get(),
+        live -> {
+          GatewayStatus status = desiredGatewayStatus(gatewayKey, desired, live);
+          if (status == null) {
+            retry[0] = true;
+            return null;
+          }
+          if (OrderInsensitive.same(status, live.getStatus())) {
+            return null;
+          }
+          return new GatewayBuilder(live).withStatus(status).build();
+        });
+    return retry[0] ? Flush.RETRY_LATER : Flush.DONE;
+  }
+
+  /** The Gateway status to write, or null to wait for ACKs within the grace period. */
+  private GatewayStatus desiredGatewayStatus(
+      String gatewayKey, DesiredGateway desired, Gateway live) {
+    GatewayStatus computed =
+        desired.gateway().getStatus() == null ? new GatewayStatus() : desired.gateway().getStatus();
+    List<Condition> liveConditions =
+        live.getStatus() == null ? null : live.getStatus().getConditions();
+    List<Condition> conditions = computed.getConditions();
+    Condition translated = Conditions.find(conditions, "Programmed");
+    boolean translatorRejects = translated != null && "False".equals(translated.getStatus());
+    if (!translatorRejects && desired.routingVersion() != null) {
+      Condition programmed =
+          programmedFromAcks(
+              gatewayKey, desired, live, Conditions.find(liveConditions, "Programmed"));
+      if (programmed == null) {
+        return null;
+      }
+      conditions = Conditions.replace(conditions, programmed);
+    }
+    GatewayStatusBuilder b =
+        new GatewayStatusBuilder(computed)
+            .withConditions(Conditions.carryTransitionTimes(conditions, liveConditions));
+    if (desired.addresses() != null && !desired.addresses().isEmpty()) {
+      b.withAddresses(desired.addresses());
+    }
+    if (computed.getListeners() != null && live.getStatus() != null) {
+      b.withListeners(
+          computed.getListeners().stream()
+              .map(
+                  l -> {
+                    var liveListener =
+                        live.getStatus().getListeners() == null
+                            ? null
+                            : live.getStatus().getListeners().stream()
+                                .filter(x -> Objects.equals(x.getName(), l.getName()))
+                                .findFirst()
+                                .orElse(null);
+                    return new io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerStatusBuilder(
+                            l)
+                        .withConditions(
+                            Conditions.carryTransitionTimes(
+                                l.getConditions(),
+                                liveListener == null ? null : liveListener.getConditions()))
+                        .build();
+                  })
+              .toList());
+    }
+    return b.build();
+  }
+
+  private Condition programmedFromAcks(
+      String gatewayKey, DesiredGateway desired, Gateway live, Condition liveProgrammed) {
+    String version = desired.routingVersion();
+    ProxyAcks.RoutingProgress p = acks.routingProgress(gatewayKey, version);
+    String status;
+    String reason;
+    String message;
+    if (p.rejection() != null) {
+      status = "False";
+      reason = "Invalid";
+      message = "proxies rejected routing version " + version + ": " + p.rejection();
+    } else if (p.connected() > 0 && p.acked() == p.connected()) {
+      status = "True";
+      reason = "Programmed";
+      message = p.acked() + " of " + p.connected() + " proxies run routing version " + version;
+    } else {
+      SeenVersion s = seen.get(gatewayKey);
+      boolean inGrace =
+          s != null
+              && s.version().equals(version)
+              && clock.instant().isBefore(s.at().plus(ACK_GRACE));
+      if (inGrace && p.connected() > 0) {
+        return null;
+      }
+      if (p.connected() == 0
+          && liveProgrammed != null
+          && "True".equals(liveProgrammed.getStatus())
+          && liveProgrammed.getMessage() != null
+          && liveProgrammed.getMessage().endsWith(" routing version " + version)) {
+        // No proxy is connected to this replica yet (e.g. right after an operator restart) but
+        // the live status says they ran this very version: proxies keep serving without us
+        // (static stability), so do not downgrade what we cannot see.
+        return liveProgrammed;
+      }
+      status = "False";
+      reason = "Pending";
+      message = p.acked() + " of " + p.connected() + " proxies run routing version " + version;
+    }
+    return new ConditionBuilder()
+        .withType("Programmed")
+        .withStatus(status)
+        .withReason(reason)
+        .withMessage(message)
+        .withObservedGeneration(live.getMetadata().getGeneration())
+        .withLastTransitionTime(
+            DateTimeFormatter.ISO_INSTANT.format(
+                clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)))
+        .build();
+  }
+
+  private void flushRoutes(String gatewayKey, DesiredGateway desired) {
+    Map<String, HTTPRoute> computed = new LinkedHashMap<>();
+    for (HTTPRoute r : desired.routes()) {
+      computed.put(ObjectKeys.key(r), r);
+    }
+    // Routes attached now, and routes still carrying our entry for this Gateway (detached ones).
+    List<String> keys = new ArrayList<>(computed.keySet());
+    for (HTTPRoute r : caches.httpRoutes()) {
+      String k = ObjectKeys.key(r);
+      if (!computed.containsKey(k)
+          && ObjectKeys.gatewaysOf(r, controllerName).contains(gatewayKey)) {
+        keys.add(k);
+      }
+    }
+    for (String k : keys) {
+      String[] nsName = k.split("/", 2);
+      HTTPRoute c = computed.get(k);
+      writeWithRetry(
+          () ->
+              caches.httpRoutes().stream()
+                  .filter(r -> ObjectKeys.key(r).equals(k))
+                  .findFirst()
+                  .orElse(null),
+          () -> client.resources(HTTPRoute.class).inNamespace(nsName[0]).withName(nsName[1]).get(),
+          live -> {
+            HTTPRouteStatus merged = mergeParents(gatewayKey, c, live);
+            HTTPRouteStatus liveStatus = live.getStatus();
+            if (OrderInsensitive.same(merged, liveStatus)) {
+              return null;
+            }
+            return new HTTPRouteBuilder(live).withStatus(merged).build();
+          });
+    }
+  }
+
+  /** The live parents, with exactly our entries for this Gateway replaced by the computed ones. */
+  private HTTPRouteStatus mergeParents(String gatewayKey, HTTPRoute computed, HTTPRoute live) {
+    String ns = live.getMetadata().getNamespace();
+    List<RouteParentStatus> liveParents =
+        live.getStatus() == null || live.getStatus().getParents() == null
+            ? List.of()
+            : live.getStatus().getParents();
+    List<RouteParentStatus> out = new ArrayList<>();
+    for (RouteParentStatus p : liveParents) {
+      if (!isOursFor(p, gatewayKey, ns)) {
+        out.add(p);
+      }
+    }
+    if (computed != null
+        && computed.getStatus() != null
+        && computed.getStatus().getParents() != null) {
+      for (RouteParentStatus p : computed.getStatus().getParents()) {
+        if (!isOursFor(p, gatewayKey, ns)) {
+          continue;
+        }
+        RouteParentStatus liveSame =
+            liveParents.stream()
+                .filter(
+                    l ->
+                        isOursFor(l, gatewayKey, ns)
+                            && OrderInsensitive.same(l.getParentRef(), p.getParentRef()))
+                .findFirst()
+                .orElse(null);
+        out.add(
+            new RouteParentStatusBuilder(p)
+                .withConditions(
+                    Conditions.carryTransitionTimes(
+                        p.getConditions(), liveSame == null ? null : liveSame.getConditions()))
+                .build());
+      }
+    }
+    return new HTTPRouteStatusBuilder().withParents(out).build();
+  }
+
+  private boolean isOursFor(RouteParentStatus p, String gatewayKey, String routeNamespace) {
+    return controllerName.equals(p.getControllerName())
+        && gatewayKey.equals(ObjectKeys.gatewayKey(p.getParentRef(), routeNamespace));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  /**
+   * Computes the object to write from the cached live object; on a 409 the cache was stale, so the
+   * object is read from the API server and the comparison is done again (once).
+   */
+  private <T extends io.fabric8.kubernetes.api.model.HasMetadata> void writeWithRetry(
+      java.util.function.Supplier<T> cached,
+      java.util.function.Supplier<T> fresh,
+      Function<T, T> toWrite) {
+    T live = cached.get();
+    for (int attempt = 0; attempt < 3 && live != null; attempt++) {
+      T update = toWrite.apply(live);
+      if (update == null) {
+        return;
+      }
+      try {
+        client.resource(update).updateStatus();
+        writes.incrementAndGet();
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409) {
+          LOG.log(
+              System.Logger.Level.WARNING,
+              "status write of "
+                  + update.getKind()
+                  + " "
+                  + update.getMetadata().getNamespace()
+                  + "/"
+                  + update.getMetadata().getName()
+                  + " failed: "
+                  + e.getMessage());
+          return;
+        }
+        live = fresh.get();
+      }
+    }
+  }
+}

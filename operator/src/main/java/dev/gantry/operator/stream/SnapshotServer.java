@@ -1,0 +1,53 @@
+package dev.gantry.operator.stream;
+
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/** The gRPC server every operator replica runs so that proxies can connect to any of them. */
+public final class SnapshotServer implements AutoCloseable {
+
+  /** Snapshots are small per Gateway, but a large Gateway's routing may exceed gRPC's 4 MiB. */
+  public static final int MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+
+  private final Server server;
+
+  private SnapshotServer(Server server) {
+    this.server = server;
+  }
+
+  public static SnapshotServer start(
+      InetSocketAddress address, SnapshotStore store, ProxyAcks acks) {
+    Server server =
+        NettyServerBuilder.forAddress(address)
+            .addService(new SnapshotService(store, acks).definition())
+            .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+            // proxies keep their stream open for days; let them ping to detect dead peers
+            .permitKeepAliveTime(10, TimeUnit.SECONDS)
+            .permitKeepAliveWithoutCalls(true)
+            .build();
+    try {
+      server.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("snapshot server: " + address + " (expected: a free port)", e);
+    }
+    return new SnapshotServer(server);
+  }
+
+  public int port() {
+    return server.getPort();
+  }
+
+  @Override
+  public void close() {
+    server.shutdownNow();
+    try {
+      server.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,177 @@
+package dev.gantry.operator.stream;
+
+import dev.gantry.model.GatewaySnapshot;
+import dev.gantry.model.stream.PartVersions;
+import dev.gantry.model.stream.SnapshotStreamContract;
+import dev.gantry.model.stream.StreamRequest;
+import dev.gantry.model.stream.StreamResponse;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.ServerCalls;
+import io.grpc.stub.StreamObserver;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * The snapshot stream, one call per proxy: state of the world per part, sent only when a part's
+ * content hash differs from what this stream last sent (or what the proxy said it already runs when
+ * it connected, so a proxy restarted from its persisted snapshot is not sent it again).
+ *
+ * <p>Sends are coalesced under gRPC flow control: while the proxy is slow, newer snapshots replace
+ * older unsent ones, so a slow proxy gets the latest state rather than a backlog.
+ */
+public final class SnapshotService {
+
+  private static final System.Logger LOG = System.getLogger(SnapshotService.class.getName());
+  private static final Pattern GATEWAY_KEY =
+      Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?/[a-z0-9]([-.a-z0-9]*[a-z0-9])?");
+
+  private final SnapshotStore store;
+  private final ProxyAcks acks;
+
+  public SnapshotService(SnapshotStore store, ProxyAcks acks) {
+    this.store = store;
+    this.acks = acks;
+  }
+
+  public ServerServiceDefinition definition() {
+    return ServerServiceDefinition.builder(SnapshotStreamContract.SERVICE_NAME)
+        .addMethod(SnapshotStreamMethod.DESCRIPTOR, ServerCalls.asyncBidiStreamingCall(this::open))
+        .build();
+  }
+
+  private StreamObserver<StreamRequest> open(StreamObserver<StreamResponse> responses) {
+    ProxyStream stream = new ProxyStream((ServerCallStreamObserver<StreamResponse>) responses);
+    stream.out.setOnReadyHandler(stream::drain);
+    stream.out.setOnCancelHandler(stream::close);
+    return stream;
+  }
+
+  /** One proxy's stream. Its methods run on gRPC and reconciler threads, hence the locking. */
+  private final class ProxyStream implements StreamObserver<StreamRequest> {
+    private final ServerCallStreamObserver<StreamResponse> out;
+    private String gatewayKey;
+    private String nodeId;
+    private Runnable unsubscribe;
+    private PartVersions sent = PartVersions.NONE;
+    private GatewaySnapshot latest;
+    private boolean closed;
+
+    ProxyStream(ServerCallStreamObserver<StreamResponse> out) {
+      this.out = out;
+    }
+
+    @Override
+    public void onNext(StreamRequest request) {
+      Runnable subscribeNow = null;
+      synchronized (this) {
+        if (closed) {
+          return;
+        }
+        if (gatewayKey == null) {
+          if (request.gateway() == null || !GATEWAY_KEY.matcher(request.gateway()).matches()) {
+            closed = true;
+            out.onError(
+                Status.INVALID_ARGUMENT
+                    .withDescription(
+                        "gateway: " + request.gateway() + " (expected: namespace/name)")
+                    .asRuntimeException());
+            return;
+          }
+          if (request.nodeId() == null || request.nodeId().isBlank()) {
+            closed = true;
+            out.onError(
+                Status.INVALID_ARGUMENT
+                    .withDescription("nodeId: " + request.nodeId() + " (expected: non-empty)")
+                    .asRuntimeException());
+            return;
+          }
+          gatewayKey = request.gateway();
+          nodeId = request.nodeId();
+          // The proxy already runs these (e.g. from its persisted snapshot): do not resend them.
+          sent = request.applied();
+          subscribeNow = () -> unsubscribe = store.subscribe(gatewayKey, this::offer);
+        } else if (!Objects.equals(gatewayKey, request.gateway()) && request.gateway() != null) {
+          closed = true;
+          out.onError(
+              Status.INVALID_ARGUMENT
+                  .withDescription(
+                      "gateway: " + request.gateway() + " (expected: " + gatewayKey + ")")
+                  .asRuntimeException());
+          return;
+        }
+      }
+      acks.record(gatewayKey, nodeId, request.applied(), request.rejected());
+      if (request.rejected() != null) {
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "proxy {0} of {1} rejected {2}: {3}",
+            nodeId,
+            gatewayKey,
+            request.rejected().versions(),
+            request.rejected().reason());
+      }
+      if (subscribeNow != null) {
+        subscribeNow.run();
+      }
+    }
+
+    private void offer(GatewaySnapshot snapshot) {
+      synchronized (this) {
+        latest = snapshot;
+      }
+      drain();
+    }
+
+    synchronized void drain() {
+      if (closed || latest == null || !out.isReady()) {
+        return;
+      }
+      PartVersions want = PartVersions.of(latest);
+      StreamResponse response =
+          new StreamResponse(
+              Objects.equals(want.routing(), sent.routing()) ? null : latest.routing(),
+              Objects.equals(want.endpoints(), sent.endpoints()) ? null : latest.endpoints(),
+              Objects.equals(want.secrets(), sent.secrets()) ? null : latest.secrets());
+      if (response.isEmpty()) {
+        return;
+      }
+      sent = want;
+      out.onNext(response);
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      close();
+    }
+
+    @Override
+    public void onCompleted() {
+      close();
+      try {
+        out.onCompleted();
+      } catch (IllegalStateException alreadyClosed) {
+        // the call was cancelled concurrently; nothing left to complete
+      }
+    }
+
+    void close() {
+      Runnable unsub;
+      synchronized (this) {
+        if (closed && unsubscribe == null) {
+          return;
+        }
+        closed = true;
+        unsub = unsubscribe;
+        unsubscribe = null;
+      }
+      if (unsub != null) {
+        unsub.run();
+      }
+      if (gatewayKey != null) {
+        acks.forget(gatewayKey, nodeId);
+      }
+    }
+  }
+}

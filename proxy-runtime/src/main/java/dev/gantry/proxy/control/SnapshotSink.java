@@ -1,0 +1,13 @@
+package dev.gantry.proxy.control;
+
+import dev.gantry.model.GatewaySnapshot;
+
+/**
+ * Where a complete, validated snapshot goes: the proxy's hot-reload entry point ({@code
+ * GantryProxy.apply}). Throwing refuses the snapshot: the client NACKs with the exception's message
+ * and the proxy must still serve what it served before.
+ */
+@FunctionalInterface
+public interface SnapshotSink {
+  void apply(GatewaySnapshot snapshot) throws Exception;
+}
