@@ -22,19 +22,12 @@ import picocli.CommandLine.Command;
     })
 public final class GantryCli {
 
-  private GantryCli() {}
+  GantryCli() {}
 
   public static void main(String[] args) {
     configureLogging();
-    int code = new CommandLine(new GantryCli()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
-    if (code != 0 || !isServerCommand(args)) {
-      System.exit(code);
-    }
-  }
-
-  /** Server commands return once started; their non-daemon threads keep the JVM alive until a signal. */
-  private static boolean isServerCommand(String[] args) {
-    return args.length > 0 && (args[0].equals("standalone") || args[0].equals("echo"));
+    // Server commands (standalone, proxy, echo) return only after a shutdown signal has stopped them.
+    System.exit(new CommandLine(new GantryCli()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
   }
 
   static void configureLogging() {
