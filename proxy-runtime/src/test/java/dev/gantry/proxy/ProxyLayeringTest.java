@@ -8,9 +8,10 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
 /**
- * Layering is law: the data path must never pull in Fabric8 or the translator. A compromised or resource-starved
- * proxy must not carry a Kubernetes client, and the proxy image must not grow with the operator's dependencies.
- * Only the command line ({@code cli}) and standalone mode read Kubernetes YAML and translate it.
+ * Layering is law: the data path must never pull in Fabric8 or the translator. A compromised or
+ * resource-starved proxy must not carry a Kubernetes client, and the proxy image must not grow with
+ * the operator's dependencies. Only the command line ({@code cli}) and standalone mode read
+ * Kubernetes YAML and translate it.
  */
 class ProxyLayeringTest {
 
@@ -29,7 +30,8 @@ class ProxyLayeringTest {
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("io.fabric8..", "io.javaoperatorsdk..", "dev.gantry.translator..")
-        .because("the proxy's data path must stay free of Kubernetes client code (DESIGN.md, layering)")
+        .because(
+            "the proxy's data path must stay free of Kubernetes client code (DESIGN.md, layering)")
         .check(PROXY);
   }
 

@@ -6,11 +6,14 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code gantry echo}: a small backend that answers with JSON naming itself and the request it saw. */
+/**
+ * {@code gantry echo}: a small backend that answers with JSON naming itself and the request it saw.
+ */
 @Command(
     name = "echo",
     mixinStandardHelpOptions = true,
-    description = "Run an echo backend: every answer is JSON with its name and the method, path, host and headers it saw.")
+    description =
+        "Run an echo backend: every answer is JSON with its name and the method, path, host and headers it saw.")
 final class EchoCommand implements Callable<Integer> {
 
   @Option(names = "--port", required = true, description = "Port to listen on.")
@@ -19,7 +22,10 @@ final class EchoCommand implements Callable<Integer> {
   @Option(names = "--name", required = true, description = "Name reported in every answer.")
   String name;
 
-  @Option(names = "--host", defaultValue = "0.0.0.0", description = "Address to bind (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--host",
+      defaultValue = "0.0.0.0",
+      description = "Address to bind (default: ${DEFAULT-VALUE}).")
   String host;
 
   @Override

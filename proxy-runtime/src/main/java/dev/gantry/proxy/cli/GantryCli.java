@@ -26,8 +26,10 @@ public final class GantryCli {
 
   public static void main(String[] args) {
     configureLogging();
-    // Server commands (standalone, proxy, echo) return only after a shutdown signal has stopped them.
-    System.exit(new CommandLine(new GantryCli()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+    // Server commands (standalone, proxy, echo) return only after a shutdown signal has stopped
+    // them.
+    System.exit(
+        new CommandLine(new GantryCli()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
   }
 
   static void configureLogging() {

@@ -6,7 +6,10 @@ import java.time.Instant;
 import java.util.logging.Formatter;
 import java.util.logging.LogRecord;
 
-/** {@code 2026-11-28T10:00:00.123Z INFO  StandaloneServer message} — one line per record, stack traces after it. */
+/**
+ * {@code 2026-11-28T10:00:00.123Z INFO StandaloneServer message} — one line per record, stack
+ * traces after it.
+ */
 final class OneLineFormatter extends Formatter {
 
   @Override

@@ -19,8 +19,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code gantry proxy}: one replica of a Gateway's proxy fleet. Its config comes from the operator over the snapshot
- * stream; the last good snapshot is kept on local disk so a restarted proxy serves while the operator is away.
+ * {@code gantry proxy}: one replica of a Gateway's proxy fleet. Its config comes from the operator
+ * over the snapshot stream; the last good snapshot is kept on local disk so a restarted proxy
+ * serves while the operator is away.
  */
 @Command(
     name = "proxy",
@@ -28,10 +29,16 @@ import picocli.CommandLine.Option;
     description = "Run a proxy of a Gateway's fleet, configured by the operator's snapshot stream.")
 final class ProxyCommand implements Callable<Integer> {
 
-  @Option(names = "--operator", required = true, description = "HOST:PORT of the operator's snapshot stream.")
+  @Option(
+      names = "--operator",
+      required = true,
+      description = "HOST:PORT of the operator's snapshot stream.")
   String operator;
 
-  @Option(names = "--gateway", required = true, description = "NAMESPACE/NAME of this proxy's Gateway.")
+  @Option(
+      names = "--gateway",
+      required = true,
+      description = "NAMESPACE/NAME of this proxy's Gateway.")
   String gateway;
 
   @Option(
@@ -61,11 +68,21 @@ final class ProxyCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     HostPort.parse(operator, "--operator");
     HostPort admin = HostPort.parse(adminAddress, "--admin-address");
-    String id = nodeId != null ? nodeId : System.getenv().getOrDefault("POD_NAME", InetAddress.getLocalHost().getHostName());
+    String id =
+        nodeId != null
+            ? nodeId
+            : System.getenv().getOrDefault("POD_NAME", InetAddress.getLocalHost().getHostName());
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    GantryProxy proxy = GantryProxy.start(new ProxySettings(listenAddress, p -> p, 0, registry, gateway));
+    GantryProxy proxy =
+        GantryProxy.start(new ProxySettings(listenAddress, p -> p, 0, registry, gateway));
     SnapshotClient client =
-        new SnapshotClient(operator, gateway, id, proxy::apply, new SnapshotFile(snapshotFile), Backoff.defaults());
+        new SnapshotClient(
+            operator,
+            gateway,
+            id,
+            proxy::apply,
+            new SnapshotFile(snapshotFile),
+            Backoff.defaults());
     Gauge.builder("gantry_control_reconnects", client, SnapshotClient::reconnects)
         .description("Times the snapshot stream to the operator was re-established")
         .register(registry);
@@ -79,11 +96,29 @@ final class ProxyCommand implements Callable<Integer> {
                 () ->
                     proxy
                         .current()
-                        .map(s -> CanonicalJson.toPrettyJson(java.util.Map.of("version", s.version(), "snapshot",
-                            dev.gantry.model.GatewaySnapshot.of(s.gateway(), s.routing(), s.endpoints(), s.secrets().redacted()))))
+                        .map(
+                            s ->
+                                CanonicalJson.toPrettyJson(
+                                    java.util.Map.of(
+                                        "version",
+                                        s.version(),
+                                        "snapshot",
+                                        dev.gantry.model.GatewaySnapshot.of(
+                                            s.gateway(),
+                                            s.routing(),
+                                            s.endpoints(),
+                                            s.secrets().redacted()))))
                         .orElse("{}"),
                 registry));
-    System.err.println("gantry proxy " + id + " for " + gateway + " via " + operator + "; admin on " + adminAddress);
+    System.err.println(
+        "gantry proxy "
+            + id
+            + " for "
+            + gateway
+            + " via "
+            + operator
+            + "; admin on "
+            + adminAddress);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

@@ -41,18 +41,21 @@ final class StandaloneCommand implements Callable<Integer> {
   @Option(
       names = "--admin-address",
       defaultValue = "127.0.0.1:9901",
-      description = "HOST:PORT of the admin endpoint: /ready /live /config /metrics (default: ${DEFAULT-VALUE}).")
+      description =
+          "HOST:PORT of the admin endpoint: /ready /live /config /metrics (default: ${DEFAULT-VALUE}).")
   String adminAddress;
 
   @Option(
       names = "--echo-backends",
-      description = "Also start an echo backend for every loopback endpoint in DIR's EndpointSlices (quickstart).")
+      description =
+          "Also start an echo backend for every loopback endpoint in DIR's EndpointSlices (quickstart).")
   boolean echoBackends;
 
   @Option(
       names = "--debounce-ms",
       defaultValue = "300",
-      description = "Quiet time after a change in DIR before reloading (default: ${DEFAULT-VALUE}).")
+      description =
+          "Quiet time after a change in DIR before reloading (default: ${DEFAULT-VALUE}).")
   long debounceMillis;
 
   @Override
@@ -66,7 +69,8 @@ final class StandaloneCommand implements Callable<Integer> {
         String host = e.getKey().getHostString();
         EchoServer echo = EchoServer.start(host, e.getKey().getPort(), e.getValue());
         closeables.add(echo);
-        System.err.println("echo backend " + e.getValue() + " listening on " + host + ":" + echo.port());
+        System.err.println(
+            "echo backend " + e.getValue() + " listening on " + host + ":" + echo.port());
       }
     }
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -80,7 +84,10 @@ final class StandaloneCommand implements Callable<Integer> {
     server.start(debounceMillis);
     closeables.add(0, server);
     AdminServer adminServer =
-        AdminServer.start(admin.host(), admin.port(), new AdminHandlers(server::ready, server::configJson, registry));
+        AdminServer.start(
+            admin.host(),
+            admin.port(),
+            new AdminHandlers(server::ready, server::configJson, registry));
     closeables.add(0, adminServer);
     System.err.println(
         "gantry standalone serving "

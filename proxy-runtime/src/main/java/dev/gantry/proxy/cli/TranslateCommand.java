@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "translate",
     mixinStandardHelpOptions = true,
-    description = "Print the config snapshot of every Gantry Gateway in DIR as JSON (private keys redacted).")
+    description =
+        "Print the config snapshot of every Gantry Gateway in DIR as JSON (private keys redacted).")
 final class TranslateCommand implements Callable<Integer> {
 
   @Mixin DirectoryArgs args;
@@ -37,7 +38,8 @@ final class TranslateCommand implements Callable<Integer> {
               GatewaySnapshot printed =
                   showSecrets
                       ? s
-                      : GatewaySnapshot.of(s.gateway(), s.routing(), s.endpoints(), s.secrets().redacted());
+                      : GatewaySnapshot.of(
+                          s.gateway(), s.routing(), s.endpoints(), s.secrets().redacted());
               out.put(gw, Map.of("version", s.version(), "snapshot", printed));
             });
     System.out.println(CanonicalJson.toPrettyJson(out));

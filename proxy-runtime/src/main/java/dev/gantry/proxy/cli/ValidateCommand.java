@@ -10,9 +10,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /**
- * {@code gantry validate DIR}: prints, offline, every object Gantry writes status for, with the status the operator
- * would write, and exits 0 only when all of them are accepted with every reference resolved. A GitOps pre-merge
- * check.
+ * {@code gantry validate DIR}: prints, offline, every object Gantry writes status for, with the
+ * status the operator would write, and exits 0 only when all of them are accepted with every
+ * reference resolved. A GitOps pre-merge check.
  */
 @Command(
     name = "validate",
@@ -47,7 +47,9 @@ final class ValidateCommand implements Callable<Integer> {
     }
     problems.forEach(p -> System.err.println("problem: " + p));
     System.err.println(
-        problems.isEmpty() ? "ok: every object is accepted with all references resolved" : problems.size() + " problem(s)");
+        problems.isEmpty()
+            ? "ok: every object is accepted with all references resolved"
+            : problems.size() + " problem(s)");
     return problems.isEmpty() ? 0 : 1;
   }
 }

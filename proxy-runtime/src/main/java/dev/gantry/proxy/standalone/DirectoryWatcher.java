@@ -16,11 +16,12 @@ import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 /**
- * Watches a folder tree and calls {@code onChange} once things have been quiet for the debounce period, so that an
- * editor's save (often several events) or a {@code git pull} (many files) triggers one reload, not dozens.
+ * Watches a folder tree and calls {@code onChange} once things have been quiet for the debounce
+ * period, so that an editor's save (often several events) or a {@code git pull} (many files)
+ * triggers one reload, not dozens.
  *
- * <p>Folders created later are watched too. Events only schedule work on {@code executor}; the reload itself never
- * runs on the watcher thread.
+ * <p>Folders created later are watched too. Events only schedule work on {@code executor}; the
+ * reload itself never runs on the watcher thread.
  */
 final class DirectoryWatcher implements AutoCloseable {
 
@@ -34,7 +35,8 @@ final class DirectoryWatcher implements AutoCloseable {
   private final Thread thread;
   private ScheduledFuture<?> pending;
 
-  DirectoryWatcher(Path root, long debounceMillis, ScheduledExecutorService executor, Runnable onChange)
+  DirectoryWatcher(
+      Path root, long debounceMillis, ScheduledExecutorService executor, Runnable onChange)
       throws IOException {
     this.root = root;
     this.debounceMillis = debounceMillis;
@@ -71,7 +73,8 @@ final class DirectoryWatcher implements AutoCloseable {
       }
       Path dir = (Path) key.watchable();
       for (var event : key.pollEvents()) {
-        if (event.kind() == StandardWatchEventKinds.ENTRY_CREATE && event.context() instanceof Path p) {
+        if (event.kind() == StandardWatchEventKinds.ENTRY_CREATE
+            && event.context() instanceof Path p) {
           Path created = dir.resolve(p);
           if (Files.isDirectory(created)) {
             try {

@@ -10,8 +10,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The loopback endpoints of a folder's EndpointSlices, each named after its Service: where {@code gantry standalone
- * --echo-backends} (and the examples' tests) start echo backends so an example runs with nothing else installed.
+ * The loopback endpoints of a folder's EndpointSlices, each named after its Service: where {@code
+ * gantry standalone --echo-backends} (and the examples' tests) start echo backends so an example
+ * runs with nothing else installed.
  */
 public final class LoopbackEndpoints {
 
@@ -21,7 +22,9 @@ public final class LoopbackEndpoints {
   public static Map<InetSocketAddress, String> of(LoadedResources loaded) {
     Map<InetSocketAddress, String> out = new LinkedHashMap<>();
     for (HasMetadata o : loaded.objects()) {
-      if (!(o instanceof EndpointSlice slice) || slice.getEndpoints() == null || slice.getPorts() == null) {
+      if (!(o instanceof EndpointSlice slice)
+          || slice.getEndpoints() == null
+          || slice.getPorts() == null) {
         continue;
       }
       Map<String, String> labels = slice.getMetadata().getLabels();

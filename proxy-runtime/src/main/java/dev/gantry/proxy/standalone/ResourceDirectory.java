@@ -23,15 +23,16 @@ import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
- * Reads every {@code .yaml}/{@code .yml} file under a folder (any nesting, multi-document files) into the objects a
- * cluster would hold.
+ * Reads every {@code .yaml}/{@code .yml} file under a folder (any nesting, multi-document files)
+ * into the objects a cluster would hold.
  *
- * <p>Metadata the user wrote is kept as written, because {@code creationTimestamp} and {@code generation} decide
- * route precedence and {@code observedGeneration}. What a cluster would have filled in is filled in
- * deterministically: {@code generation} 1, {@code creationTimestamp} = when this process first saw the object (kept
- * across reloads, so editing a file never reorders routes), namespace {@code default} for namespaced kinds, and a
- * Namespace object with the {@code kubernetes.io/metadata.name} label for every namespace that is used but not
- * declared (the API server labels every namespace that way, and listener selectors rely on it).
+ * <p>Metadata the user wrote is kept as written, because {@code creationTimestamp} and {@code
+ * generation} decide route precedence and {@code observedGeneration}. What a cluster would have
+ * filled in is filled in deterministically: {@code generation} 1, {@code creationTimestamp} = when
+ * this process first saw the object (kept across reloads, so editing a file never reorders routes),
+ * namespace {@code default} for namespaced kinds, and a Namespace object with the {@code
+ * kubernetes.io/metadata.name} label for every namespace that is used but not declared (the API
+ * server labels every namespace that way, and listener selectors rely on it).
  */
 public final class ResourceDirectory {
 
@@ -51,14 +52,18 @@ public final class ResourceDirectory {
     return root;
   }
 
-  /** Reads the folder now. Never throws for bad content: problems are returned as errors naming file and field. */
+  /**
+   * Reads the folder now. Never throws for bad content: problems are returned as errors naming file
+   * and field.
+   */
   public synchronized LoadedResources load() {
     List<String> errors = new ArrayList<>();
     List<Path> files;
     try {
       files = yamlFiles(root);
     } catch (IOException e) {
-      return new LoadedResources(List.of(), List.of(root + ": " + e.getMessage() + " (expected: a readable folder)"));
+      return new LoadedResources(
+          List.of(), List.of(root + ": " + e.getMessage() + " (expected: a readable folder)"));
     }
     Map<String, HasMetadata> byKey = new LinkedHashMap<>();
     Map<String, String> origin = new HashMap<>();
@@ -78,7 +83,13 @@ public final class ResourceDirectory {
         String key = key(o);
         HasMetadata previous = byKey.putIfAbsent(key, o);
         if (previous != null) {
-          errors.add(name + ": " + key + " (expected: each object defined once; also in " + origin.get(key) + ")");
+          errors.add(
+              name
+                  + ": "
+                  + key
+                  + " (expected: each object defined once; also in "
+                  + origin.get(key)
+                  + ")");
         } else {
           origin.put(key, name);
         }
@@ -96,7 +107,10 @@ public final class ResourceDirectory {
     try (Stream<Path> walk = Files.walk(root)) {
       return walk.filter(Files::isRegularFile)
           .filter(p -> !isHidden(root.relativize(p)))
-          .filter(p -> p.getFileName().toString().endsWith(".yaml") || p.getFileName().toString().endsWith(".yml"))
+          .filter(
+              p ->
+                  p.getFileName().toString().endsWith(".yaml")
+                      || p.getFileName().toString().endsWith(".yml"))
           .sorted()
           .toList();
     }
@@ -118,7 +132,8 @@ public final class ResourceDirectory {
       meta = new ObjectMeta();
       o.setMetadata(meta);
     }
-    if (!CLUSTER_SCOPED.contains(o.getKind()) && (meta.getNamespace() == null || meta.getNamespace().isEmpty())) {
+    if (!CLUSTER_SCOPED.contains(o.getKind())
+        && (meta.getNamespace() == null || meta.getNamespace().isEmpty())) {
       meta.setNamespace("default");
     }
     if (meta.getGeneration() == null) {
@@ -128,7 +143,8 @@ public final class ResourceDirectory {
       meta.setCreationTimestamp(firstSeen.computeIfAbsent(key(o), k -> now()));
     }
     if ("Namespace".equals(o.getKind())) {
-      Map<String, String> labels = meta.getLabels() == null ? new HashMap<>() : new HashMap<>(meta.getLabels());
+      Map<String, String> labels =
+          meta.getLabels() == null ? new HashMap<>() : new HashMap<>(meta.getLabels());
       labels.putIfAbsent(NAMESPACE_NAME_LABEL, meta.getName());
       meta.setLabels(labels);
     }

@@ -23,12 +23,13 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Standalone mode: serves every Gateway of a Gantry GatewayClass found in a folder of YAML, exactly as the operator
- * and its proxies would in a cluster, and hot-reloads when the folder changes.
+ * Standalone mode: serves every Gateway of a Gantry GatewayClass found in a folder of YAML, exactly
+ * as the operator and its proxies would in a cluster, and hot-reloads when the folder changes.
  *
- * <p>Each Gateway gets its own {@link GantryProxy} (as each gets its own fleet in a cluster). A change is applied
- * only if the whole folder parses and every snapshot validates; otherwise the running config stays untouched and the
- * reason is logged. Reloads run on one thread, so two changes never race.
+ * <p>Each Gateway gets its own {@link GantryProxy} (as each gets its own fleet in a cluster). A
+ * change is applied only if the whole folder parses and every snapshot validates; otherwise the
+ * running config stays untouched and the reason is logged. Reloads run on one thread, so two
+ * changes never race.
  */
 public final class StandaloneServer implements AutoCloseable {
 
@@ -41,7 +42,8 @@ public final class StandaloneServer implements AutoCloseable {
   private final Clock clock;
   private final GatewayApiTranslator translator = new GatewayApiTranslator();
   private final ScheduledExecutorService reloader =
-      Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("gantry-reload").unstarted(r));
+      Executors.newSingleThreadScheduledExecutor(
+          r -> Thread.ofPlatform().daemon().name("gantry-reload").unstarted(r));
   private final Map<String, GantryProxy> proxies =
       new java.util.concurrent.ConcurrentSkipListMap<>();
   private volatile boolean ready;
@@ -51,12 +53,16 @@ public final class StandaloneServer implements AutoCloseable {
   private DirectoryWatcher watcher;
 
   public StandaloneServer(
-      ResourceDirectory directory, String listenAddress, PrometheusMeterRegistry registry, Clock clock) {
+      ResourceDirectory directory,
+      String listenAddress,
+      PrometheusMeterRegistry registry,
+      Clock clock) {
     this(directory, listenAddress, IntUnaryOperator.identity(), registry, clock);
   }
 
   /**
-   * @param portMapper maps a listener's configured port to the port bound (tests map to 0, an ephemeral port)
+   * @param portMapper maps a listener's configured port to the port bound (tests map to 0, an
+   *     ephemeral port)
    */
   public StandaloneServer(
       ResourceDirectory directory,
@@ -82,7 +88,9 @@ public final class StandaloneServer implements AutoCloseable {
     watcher.start();
   }
 
-  /** Reads, translates, validates and applies the folder; on any problem keeps the running config. */
+  /**
+   * Reads, translates, validates and applies the folder; on any problem keeps the running config.
+   */
   void reload() {
     try {
       LoadedResources loaded = directory.load();
@@ -90,7 +98,8 @@ public final class StandaloneServer implements AutoCloseable {
         reject("the folder has errors", loaded.errors());
         return;
       }
-      TranslationResult result = translator.translate(ResourceSnapshot.of(loaded.objects()), clock.instant());
+      TranslationResult result =
+          translator.translate(ResourceSnapshot.of(loaded.objects()), clock.instant());
       for (String problem : StatusCheck.problems(result)) {
         LOG.warning(problem);
       }
@@ -144,11 +153,23 @@ public final class StandaloneServer implements AutoCloseable {
           try {
             proxy.apply(snapshot);
             nowApplied.put(gw, snapshot);
-            LOG.info("gateway " + gw + " serving config " + snapshot.version() + describePorts(proxy, snapshot));
+            LOG.info(
+                "gateway "
+                    + gw
+                    + " serving config "
+                    + snapshot.version()
+                    + describePorts(proxy, snapshot));
           } catch (RuntimeException ex) {
-            // A Gateway whose config cannot be applied (e.g. a port already in use) keeps its previous config;
+            // A Gateway whose config cannot be applied (e.g. a port already in use) keeps its
+            // previous config;
             // the others are independent fleets and still get theirs.
-            LOG.severe("gateway " + gw + ": config " + snapshot.version() + " not applied: " + ex.getMessage());
+            LOG.severe(
+                "gateway "
+                    + gw
+                    + ": config "
+                    + snapshot.version()
+                    + " not applied: "
+                    + ex.getMessage());
             if (previous != null) {
               nowApplied.put(gw, previous);
             }
@@ -196,7 +217,8 @@ public final class StandaloneServer implements AutoCloseable {
                     "version",
                     s.version(),
                     "snapshot",
-                    GatewaySnapshot.of(s.gateway(), s.routing(), s.endpoints(), s.secrets().redacted()))));
+                    GatewaySnapshot.of(
+                        s.gateway(), s.routing(), s.endpoints(), s.secrets().redacted()))));
     return CanonicalJson.toPrettyJson(out);
   }
 

@@ -14,16 +14,18 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Reads the statuses the translator computed the way a user reads {@code kubectl get}: every condition that says
- * something is wrong becomes one line naming the object, the condition, its reason and message.
+ * Reads the statuses the translator computed the way a user reads {@code kubectl get}: every
+ * condition that says something is wrong becomes one line naming the object, the condition, its
+ * reason and message.
  *
- * <p>Positive-polarity conditions (Accepted, ResolvedRefs, Programmed) are problems when not True; negative-polarity
- * ones (Conflicted, PartiallyInvalid, OverlappingTLSConfig) when True.
+ * <p>Positive-polarity conditions (Accepted, ResolvedRefs, Programmed) are problems when not True;
+ * negative-polarity ones (Conflicted, PartiallyInvalid, OverlappingTLSConfig) when True.
  */
 public final class StatusCheck {
 
   private static final Set<String> POSITIVE = Set.of("Accepted", "ResolvedRefs", "Programmed");
-  private static final Set<String> NEGATIVE = Set.of("Conflicted", "PartiallyInvalid", "OverlappingTLSConfig");
+  private static final Set<String> NEGATIVE =
+      Set.of("Conflicted", "PartiallyInvalid", "OverlappingTLSConfig");
 
   private StatusCheck() {}
 
@@ -81,7 +83,9 @@ public final class StatusCheck {
                 + " ("
                 + c.getReason()
                 + ")"
-                + (c.getMessage() == null || c.getMessage().isEmpty() ? "" : ": " + c.getMessage()));
+                + (c.getMessage() == null || c.getMessage().isEmpty()
+                    ? ""
+                    : ": " + c.getMessage()));
       }
     }
   }

@@ -11,7 +11,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** {@code gantry validate} and {@code gantry translate} as a user runs them: exit codes and what they print. */
+/**
+ * {@code gantry validate} and {@code gantry translate} as a user runs them: exit codes and what
+ * they print.
+ */
 class OfflineCommandsTest {
 
   static final Path QUICKSTART = Path.of("..", "examples", "quickstart");
@@ -27,7 +30,8 @@ class OfflineCommandsTest {
       System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
       System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
       int code = new CommandLine(new GantryCli()).execute(args);
-      return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+      return new Run(
+          code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     } finally {
       System.setOut(oldOut);
       System.setErr(oldErr);
@@ -57,7 +61,9 @@ class OfflineCommandsTest {
         Files.readString(dir.resolve("routes.yaml")).replace("name: echo-v2", "name: echo-v3"));
     Run r = run("validate", dir.toString());
     assertThat(r.code()).isEqualTo(1);
-    assertThat(r.err()).contains("HTTPRoute/default/quickstart").contains("ResolvedRefs=False (BackendNotFound)");
+    assertThat(r.err())
+        .contains("HTTPRoute/default/quickstart")
+        .contains("ResolvedRefs=False (BackendNotFound)");
     assertThat(r.out()).contains("reason: BackendNotFound");
   }
 

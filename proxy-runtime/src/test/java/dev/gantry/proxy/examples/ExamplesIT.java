@@ -32,14 +32,15 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Every folder under {@code examples/} is proven here: it parses strictly, every object is accepted with all
- * references resolved ({@code gantry validate} would exit 0), and every {@code curl} line of its README that carries
- * an {@code # expect:} comment is sent to a real standalone Gantry with real echo backends, and answered as the
- * README says.
+ * Every folder under {@code examples/} is proven here: it parses strictly, every object is accepted
+ * with all references resolved ({@code gantry validate} would exit 0), and every {@code curl} line
+ * of its README that carries an {@code # expect:} comment is sent to a real standalone Gantry with
+ * real echo backends, and answered as the README says.
  *
- * <p>README convention: {@code $ curl [-s] [-i] [-X METHOD] [-H 'Name: value']... URL  # expect: STATUS BACKEND
- * [header=value | path=... | host=...]...} where BACKEND is the echo backend's name or {@code -} (not proxied), and
- * {@code header=} with an empty value means the header must be absent.
+ * <p>README convention: {@code $ curl [-s] [-i] [-X METHOD] [-H 'Name: value']... URL # expect:
+ * STATUS BACKEND [header=value | path=... | host=...]...} where BACKEND is the echo backend's name
+ * or {@code -} (not proxied), and {@code header=} with an empty value means the header must be
+ * absent.
  */
 class ExamplesIT {
 
@@ -53,7 +54,8 @@ class ExamplesIT {
       folders = s.filter(Files::isDirectory).filter(d -> hasYaml(d)).sorted().toList();
     }
     assertThat(folders).isNotEmpty();
-    return folders.stream().map(d -> DynamicTest.dynamicTest(d.getFileName().toString(), () -> check(d)));
+    return folders.stream()
+        .map(d -> DynamicTest.dynamicTest(d.getFileName().toString(), () -> check(d)));
   }
 
   static boolean hasYaml(Path dir) {
@@ -68,22 +70,33 @@ class ExamplesIT {
     ResourceDirectory directory = new ResourceDirectory(folder, Clock.systemUTC());
     LoadedResources loaded = directory.load();
     assertThat(loaded.errors()).as("%s parses strictly", folder).isEmpty();
-    var result = new GatewayApiTranslator().translate(ResourceSnapshot.of(loaded.objects()), Clock.systemUTC().instant());
-    assertThat(StatusCheck.problems(result)).as("%s: every object accepted, every reference resolved", folder).isEmpty();
+    var result =
+        new GatewayApiTranslator()
+            .translate(ResourceSnapshot.of(loaded.objects()), Clock.systemUTC().instant());
+    assertThat(StatusCheck.problems(result))
+        .as("%s: every object accepted, every reference resolved", folder)
+        .isEmpty();
     assertThat(result.snapshots()).as("%s serves at least one Gateway", folder).isNotEmpty();
 
     List<Expectation> expectations = readme(folder);
-    assertThat(expectations).as("%s/README.md shows requests with '# expect:'", folder).isNotEmpty();
+    assertThat(expectations)
+        .as("%s/README.md shows requests with '# expect:'", folder)
+        .isNotEmpty();
 
     List<EchoServer> echoes = new ArrayList<>();
     StandaloneServer server = null;
     try {
       for (var e : LoopbackEndpoints.of(loaded).entrySet()) {
-        echoes.add(EchoServer.start(e.getKey().getHostString(), e.getKey().getPort(), e.getValue()));
+        echoes.add(
+            EchoServer.start(e.getKey().getHostString(), e.getKey().getPort(), e.getValue()));
       }
       server =
           new StandaloneServer(
-              directory, "127.0.0.1", p -> 0, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.systemUTC());
+              directory,
+              "127.0.0.1",
+              p -> 0,
+              new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+              Clock.systemUTC());
       server.start(100);
       assertThat(server.ready()).isTrue();
       String gateway = result.snapshots().firstKey();
@@ -93,12 +106,16 @@ class ExamplesIT {
         assertThat(r.status()).as("%s: %s", folder, x.line()).isEqualTo(x.status());
         if (!x.backend().equals("-")) {
           JsonNode echo = JSON.readTree(r.body());
-          assertThat(echo.path("name").asText()).as("%s: %s", folder, x.line()).isEqualTo(x.backend());
+          assertThat(echo.path("name").asText())
+              .as("%s: %s", folder, x.line())
+              .isEqualTo(x.backend());
           x.checks()
               .forEach(
                   (k, v) -> {
                     if (k.equals("path") || k.equals("host")) {
-                      assertThat(echo.path(k).asText()).as("%s: %s (%s)", folder, x.line(), k).isEqualTo(v);
+                      assertThat(echo.path(k).asText())
+                          .as("%s: %s (%s)", folder, x.line(), k)
+                          .isEqualTo(v);
                     }
                   });
         }
@@ -110,7 +127,9 @@ class ExamplesIT {
                   }
                   String actual = r.headers().get(k);
                   if (v.isEmpty()) {
-                    assertThat(actual).as("%s: %s (header %s absent)", folder, x.line(), k).isNull();
+                    assertThat(actual)
+                        .as("%s: %s (header %s absent)", folder, x.line(), k)
+                        .isNull();
                   } else {
                     assertThat(actual).as("%s: %s (header %s)", folder, x.line(), k).isEqualTo(v);
                   }
@@ -125,7 +144,13 @@ class ExamplesIT {
   }
 
   record Expectation(
-      String line, String method, Map<String, String> headers, int port, String target, int status, String backend,
+      String line,
+      String method,
+      Map<String, String> headers,
+      int port,
+      String target,
+      int status,
+      String backend,
       Map<String, String> checks) {}
 
   record Response(int status, Map<String, String> headers, String body) {}
@@ -150,7 +175,8 @@ class ExamplesIT {
           case "-X" -> method = tokens.get(++i);
           case "-H" -> {
             String h = tokens.get(++i);
-            headers.put(h.substring(0, h.indexOf(':')).trim(), h.substring(h.indexOf(':') + 1).trim());
+            headers.put(
+                h.substring(0, h.indexOf(':')).trim(), h.substring(h.indexOf(':') + 1).trim());
           }
           default -> url = tok;
         }
@@ -162,9 +188,12 @@ class ExamplesIT {
       Map<String, String> checks = new LinkedHashMap<>();
       for (int i = 2; i < expect.length; i++) {
         int eq = expect[i].indexOf('=');
-        checks.put(expect[i].substring(0, eq).toLowerCase(Locale.ROOT), expect[i].substring(eq + 1));
+        checks.put(
+            expect[i].substring(0, eq).toLowerCase(Locale.ROOT), expect[i].substring(eq + 1));
       }
-      out.add(new Expectation(t, method, headers, port, target, Integer.parseInt(expect[0]), expect[1], checks));
+      out.add(
+          new Expectation(
+              t, method, headers, port, target, Integer.parseInt(expect[0]), expect[1], checks));
     }
     return out;
   }
@@ -202,7 +231,10 @@ class ExamplesIT {
     return out;
   }
 
-  /** One HTTP/1.1 request on a fresh connection, exactly as written (curl sends the Host it is given). */
+  /**
+   * One HTTP/1.1 request on a fresh connection, exactly as written (curl sends the Host it is
+   * given).
+   */
   static Response send(int port, Expectation x) throws IOException {
     try (Socket s = new Socket("127.0.0.1", port)) {
       s.setSoTimeout(10_000);
@@ -221,7 +253,9 @@ class ExamplesIT {
       for (int i = 1; i < lines.length; i++) {
         int c = lines[i].indexOf(':');
         headers.merge(
-            lines[i].substring(0, c).trim().toLowerCase(Locale.ROOT), lines[i].substring(c + 1).trim(), (a, b) -> a + "," + b);
+            lines[i].substring(0, c).trim().toLowerCase(Locale.ROOT),
+            lines[i].substring(c + 1).trim(),
+            (a, b) -> a + "," + b);
       }
       String body = raw.substring(headerEnd + 4);
       if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {

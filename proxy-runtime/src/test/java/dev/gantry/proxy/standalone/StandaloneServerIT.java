@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Standalone mode end to end: a folder of YAML, real echo backends, a real proxy on an ephemeral port, and edits to
- * the folder while it serves.
+ * Standalone mode end to end: a folder of YAML, real echo backends, a real proxy on an ephemeral
+ * port, and edits to the folder while it serves.
  */
 class StandaloneServerIT {
 
@@ -63,7 +63,9 @@ class StandaloneServerIT {
     assertThat(get("/hello").body()).contains("\"name\":\"echo-v1\"").contains("/hello");
 
     Files.writeString(dir.resolve("route.yaml"), route("echo-v2"));
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(get("/").body()).contains("echo-v2"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(get("/").body()).contains("echo-v2"));
     assertThat(server.reloads()).isGreaterThanOrEqualTo(2);
   }
 
@@ -72,12 +74,15 @@ class StandaloneServerIT {
     String version = server.applied().get("default/gw").version();
     long failures = server.failedReloads();
 
-    Files.writeString(dir.resolve("route.yaml"), "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\n  bad: [");
+    Files.writeString(
+        dir.resolve("route.yaml"),
+        "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\n  bad: [");
     await().atMost(Duration.ofSeconds(10)).until(() -> server.failedReloads() > failures);
     assertThat(server.applied().get("default/gw").version()).isEqualTo(version);
     assertThat(get("/still-here").body()).contains("echo-v1");
 
-    Files.writeString(dir.resolve("route.yaml"), route("echo-v1").replace("backendRefs:", "backendRefz:"));
+    Files.writeString(
+        dir.resolve("route.yaml"), route("echo-v1").replace("backendRefs:", "backendRefz:"));
     await().atMost(Duration.ofSeconds(10)).until(() -> server.failedReloads() > failures + 1);
     assertThat(get("/still-here").body()).contains("echo-v1");
   }
@@ -104,7 +109,9 @@ class StandaloneServerIT {
   HttpResponse<String> get(String path) throws Exception {
     int port = server.proxy("default/gw").boundPort(8080);
     return http.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build(),
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(5))
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
