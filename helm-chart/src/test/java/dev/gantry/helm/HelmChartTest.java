@@ -28,6 +28,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -53,10 +54,31 @@ class HelmChartTest {
   private final Map<String, String> renders = new HashMap<>();
 
   @BeforeAll
-  void locateHelm() throws IOException {
+  void locateHelm() throws Exception {
     files = ChartFiles.fromBuild();
     assertThat(files.chart().resolve("Chart.yaml")).exists();
     helm = Helm.locate(files.repoRoot());
+    // The expected error texts in ci/bad/ are those of helm's JSON-schema validator since 3.18 (and
+    // helm 4);
+    // an older helm words them differently, which would read as a chart bug.
+    String version =
+        helm.run("version", "--template", "{{.Version}}").assertSuccess().stdout().strip();
+    Matcher semver = Pattern.compile("v(\\d+)\\.(\\d+)\\..*").matcher(version);
+    assertThat(semver.matches()).as("helm version %s", version).isTrue();
+    int major = Integer.parseInt(semver.group(1));
+    int minor = Integer.parseInt(semver.group(2));
+    assertThat(major > 3 || major == 3 && minor >= 18)
+        .as(
+            "helm version: %s (expected: 3.18 or newer; .ci/install-helm installs a suitable one)",
+            version)
+        .isTrue();
+  }
+
+  @AfterAll
+  void removeHelmHome() throws IOException {
+    if (helm != null) {
+      helm.close();
+    }
   }
 
   /** "defaults" plus every ci/*.yaml, named by file so a failure says which values broke. */
