@@ -289,6 +289,30 @@ class HelmChartTest {
     assertThat(defaults.path("accessLog").path("enabled").asBoolean()).isTrue();
   }
 
+  @ParameterizedTest(name = "proxy defaults are GantryProxyConfig-shaped with {0}")
+  @MethodSource("valuesFiles")
+  void proxyDefaultsHaveTheGantryProxyConfigSpecShape(String values) throws Exception {
+    RenderedObjects objects = RenderedObjects.parse(render(values));
+    ObjectNode defaults =
+        (ObjectNode)
+            RenderedObjects.YAML.readTree(
+                objects.single("ConfigMap").path("data").path("proxy-defaults.yaml").asText());
+    // The operator overlays a GantryProxyConfig spec on these defaults field by field, so the
+    // shared part must
+    // be valid as a spec; rateLimit, accessLog and tracing are chart-wide settings beyond the CRD.
+    ObjectNode specPart = defaults.deepCopy();
+    for (String chartWide : List.of("rateLimit", "accessLog", "tracing")) {
+      assertThat(specPart.remove(chartWide)).as("%s in the proxy defaults", chartWide).isNotNull();
+    }
+    JsonNode specSchema =
+        repositoryCrdSchema("gantryproxyconfigs.gantry.dev").path("properties").path("spec");
+    assertThat(CrdSchemaCheck.violations(specPart, specSchema, "proxy-defaults.yaml")).isEmpty();
+    // When the chart also creates the GantryProxyConfig, it says the same as the ConfigMap.
+    for (ObjectNode config : objects.ofKind("GantryProxyConfig")) {
+      assertThat(config.path("spec")).isEqualTo(specPart);
+    }
+  }
+
   @Test
   void changedProxyDefaultsRollTheOperator() throws Exception {
     String before = podChecksum(render(DEFAULTS));
