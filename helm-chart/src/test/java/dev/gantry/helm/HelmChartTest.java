@@ -28,10 +28,14 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -597,6 +601,26 @@ class HelmChartTest {
   }
 
   @Test
+  void packagedChartRendersTheSameAndLeavesTheTestInputsOut(@TempDir Path out) throws Exception {
+    helm.run("package", chart(), "--destination", out.toString()).assertSuccess();
+    Path archive = out.resolve("gantry-" + chartVersion() + ".tgz");
+    assertThat(archive).exists();
+    // What users install from a repository must render exactly what the tests checked in the source
+    // tree
+    // (in particular .helmignore must not drop crds-src/).
+    String packaged =
+        helm.run("template", RELEASE, archive.toString(), "--namespace", NAMESPACE)
+            .assertSuccess()
+            .stdout();
+    assertThat(packaged).isEqualTo(render(DEFAULTS));
+    List<String> entries = tarEntryNames(archive);
+    assertThat(entries)
+        .contains(
+            "gantry/values.schema.json", "gantry/crds-src/gantryproxyconfigs.gantry.dev-v1.yml");
+    assertThat(entries).noneMatch(e -> e.startsWith("gantry/ci/"));
+  }
+
+  @Test
   void notesStateTheGatewayApiPrerequisite() throws Exception {
     Helm.Result install =
         helm.run("install", RELEASE, chart(), "--namespace", NAMESPACE, "--dry-run=client")
@@ -638,6 +662,29 @@ class HelmChartTest {
 
   private String chart() {
     return files.chart().toString();
+  }
+
+  private String chartVersion() throws IOException {
+    return RenderedObjects.YAML
+        .readTree(files.chart().resolve("Chart.yaml").toFile())
+        .path("version")
+        .asText();
+  }
+
+  /**
+   * File names inside a .tgz. The JDK's gzip reader, because commons-compress 1.28 rejects the
+   * extra header field helm writes into its archives.
+   */
+  private static List<String> tarEntryNames(Path archive) throws IOException {
+    List<String> names = new ArrayList<>();
+    try (var tar = new TarArchiveInputStream(new GZIPInputStream(Files.newInputStream(archive)))) {
+      for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
+        if (e.isFile()) {
+          names.add(e.getName());
+        }
+      }
+    }
+    return names;
   }
 
   private String appVersion() throws IOException {
