@@ -72,3 +72,24 @@ app.kubernetes.io/part-of: gantry
 {{- define "gantry.snapshotAddress" -}}
 {{- printf "%s.%s.svc:%d" (include "gantry.operatorName" .) .Release.Namespace (int .Values.operator.ports.snapshot) }}
 {{- end }}
+
+{{/*
+The proxy values as a GantryProxyConfig spec. One definition for both places that carry it (the operator's
+proxy-defaults ConfigMap and the optional default GantryProxyConfig), so the two can never say different things.
+*/}}
+{{- define "gantry.proxySpec" -}}
+{{- $p := .Values.proxy -}}
+replicas: {{ $p.replicas }}
+image:
+  repository: {{ $p.image.repository | quote }}
+  tag: {{ default .Chart.AppVersion $p.image.tag | quote }}
+  pullPolicy: {{ $p.image.pullPolicy }}
+resources:
+  {{- toYaml $p.resources | nindent 2 }}
+logLevel: {{ $p.logLevel }}
+service:
+  type: {{ $p.service.type }}
+  annotations: {{- if $p.service.annotations }}{{ toYaml $p.service.annotations | nindent 4 }}{{ else }} {}{{ end }}
+autoscaling:
+  {{- toYaml $p.autoscaling | nindent 2 }}
+{{- end }}

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * (where {@code .ci/install-helm} puts it). A missing helm is a failure, not a skip: a CI run that
  * silently skipped the chart tests would pass with a broken chart.
  */
-final class Helm {
+final class Helm implements AutoCloseable {
 
   /** Bounds every helm call: a hung helm must fail the test, not the CI run's time budget. */
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
@@ -55,6 +55,16 @@ final class Helm {
 
   Path binary() {
     return binary;
+  }
+
+  /** Removes the private helm home (caches, temporary output files). */
+  @Override
+  public void close() throws IOException {
+    try (var paths = Files.walk(home)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
   }
 
   Result run(String... args) throws IOException, InterruptedException {

@@ -28,9 +28,14 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -53,10 +58,31 @@ class HelmChartTest {
   private final Map<String, String> renders = new HashMap<>();
 
   @BeforeAll
-  void locateHelm() throws IOException {
+  void locateHelm() throws Exception {
     files = ChartFiles.fromBuild();
     assertThat(files.chart().resolve("Chart.yaml")).exists();
     helm = Helm.locate(files.repoRoot());
+    // The expected error texts in ci/bad/ are those of helm's JSON-schema validator since 3.18 (and
+    // helm 4);
+    // an older helm words them differently, which would read as a chart bug.
+    String version =
+        helm.run("version", "--template", "{{.Version}}").assertSuccess().stdout().strip();
+    Matcher semver = Pattern.compile("v(\\d+)\\.(\\d+)\\..*").matcher(version);
+    assertThat(semver.matches()).as("helm version %s", version).isTrue();
+    int major = Integer.parseInt(semver.group(1));
+    int minor = Integer.parseInt(semver.group(2));
+    assertThat(major > 3 || major == 3 && minor >= 18)
+        .as(
+            "helm version: %s (expected: 3.18 or newer; .ci/install-helm installs a suitable one)",
+            version)
+        .isTrue();
+  }
+
+  @AfterAll
+  void removeHelmHome() throws IOException {
+    if (helm != null) {
+      helm.close();
+    }
   }
 
   /** "defaults" plus every ci/*.yaml, named by file so a failure says which values broke. */
@@ -265,6 +291,30 @@ class HelmChartTest {
     assertThat(defaults.path("image").path("tag").asText()).isEqualTo(appVersion());
     assertThat(defaults.path("replicas").asInt()).isEqualTo(2);
     assertThat(defaults.path("accessLog").path("enabled").asBoolean()).isTrue();
+  }
+
+  @ParameterizedTest(name = "proxy defaults are GantryProxyConfig-shaped with {0}")
+  @MethodSource("valuesFiles")
+  void proxyDefaultsHaveTheGantryProxyConfigSpecShape(String values) throws Exception {
+    RenderedObjects objects = RenderedObjects.parse(render(values));
+    ObjectNode defaults =
+        (ObjectNode)
+            RenderedObjects.YAML.readTree(
+                objects.single("ConfigMap").path("data").path("proxy-defaults.yaml").asText());
+    // The operator overlays a GantryProxyConfig spec on these defaults field by field, so the
+    // shared part must
+    // be valid as a spec; rateLimit, accessLog and tracing are chart-wide settings beyond the CRD.
+    ObjectNode specPart = defaults.deepCopy();
+    for (String chartWide : List.of("rateLimit", "accessLog", "tracing")) {
+      assertThat(specPart.remove(chartWide)).as("%s in the proxy defaults", chartWide).isNotNull();
+    }
+    JsonNode specSchema =
+        repositoryCrdSchema("gantryproxyconfigs.gantry.dev").path("properties").path("spec");
+    assertThat(CrdSchemaCheck.violations(specPart, specSchema, "proxy-defaults.yaml")).isEmpty();
+    // When the chart also creates the GantryProxyConfig, it says the same as the ConfigMap.
+    for (ObjectNode config : objects.ofKind("GantryProxyConfig")) {
+      assertThat(config.path("spec")).isEqualTo(specPart);
+    }
   }
 
   @Test
@@ -551,6 +601,26 @@ class HelmChartTest {
   }
 
   @Test
+  void packagedChartRendersTheSameAndLeavesTheTestInputsOut(@TempDir Path out) throws Exception {
+    helm.run("package", chart(), "--destination", out.toString()).assertSuccess();
+    Path archive = out.resolve("gantry-" + chartVersion() + ".tgz");
+    assertThat(archive).exists();
+    // What users install from a repository must render exactly what the tests checked in the source
+    // tree
+    // (in particular .helmignore must not drop crds-src/).
+    String packaged =
+        helm.run("template", RELEASE, archive.toString(), "--namespace", NAMESPACE)
+            .assertSuccess()
+            .stdout();
+    assertThat(packaged).isEqualTo(render(DEFAULTS));
+    List<String> entries = tarEntryNames(archive);
+    assertThat(entries)
+        .contains(
+            "gantry/values.schema.json", "gantry/crds-src/gantryproxyconfigs.gantry.dev-v1.yml");
+    assertThat(entries).noneMatch(e -> e.startsWith("gantry/ci/"));
+  }
+
+  @Test
   void notesStateTheGatewayApiPrerequisite() throws Exception {
     Helm.Result install =
         helm.run("install", RELEASE, chart(), "--namespace", NAMESPACE, "--dry-run=client")
@@ -592,6 +662,29 @@ class HelmChartTest {
 
   private String chart() {
     return files.chart().toString();
+  }
+
+  private String chartVersion() throws IOException {
+    return RenderedObjects.YAML
+        .readTree(files.chart().resolve("Chart.yaml").toFile())
+        .path("version")
+        .asText();
+  }
+
+  /**
+   * File names inside a .tgz. The JDK's gzip reader, because commons-compress 1.28 rejects the
+   * extra header field helm writes into its archives.
+   */
+  private static List<String> tarEntryNames(Path archive) throws IOException {
+    List<String> names = new ArrayList<>();
+    try (var tar = new TarArchiveInputStream(new GZIPInputStream(Files.newInputStream(archive)))) {
+      for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
+        if (e.isFile()) {
+          names.add(e.getName());
+        }
+      }
+    }
+    return names;
   }
 
   private String appVersion() throws IOException {

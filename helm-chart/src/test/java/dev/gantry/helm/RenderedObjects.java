@@ -3,8 +3,10 @@ package dev.gantry.helm;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -61,7 +63,14 @@ final class RenderedObjects {
       List.of("ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "GatewayClass");
 
   private final List<ObjectNode> documents;
-  private final ObjectMapper json = new ObjectMapper();
+
+  /**
+   * Reads rendered trees into typed models. Scalar coercion is off: a quoted "2" where Kubernetes
+   * wants an integer (or "true" for a boolean) is an error the API server would report, so it must
+   * be one here.
+   */
+  private final ObjectMapper json =
+      JsonMapper.builder().disable(MapperFeature.ALLOW_COERCION_OF_SCALARS).build();
 
   private RenderedObjects(List<ObjectNode> documents) {
     this.documents = List.copyOf(documents);
@@ -108,7 +117,18 @@ final class RenderedObjects {
 
   /** Reads one rendered object into its typed model. */
   <T extends HasMetadata> T typed(ObjectNode document, Class<T> type) {
-    return json.convertValue(document, type);
+    try {
+      return json.convertValue(document, type);
+    } catch (IllegalArgumentException e) {
+      throw new AssertionError(
+          describe(document)
+              + ": "
+              + e.getMessage()
+              + " (expected: a valid "
+              + type.getSimpleName()
+              + ")",
+          e);
+    }
   }
 
   static String key(JsonNode document) {
