@@ -46,7 +46,7 @@ public final class BackendRefResolver {
     if (!g.isEmpty() || !k.equals("Service")) {
       throw new InvalidValueException(
           field,
-          g + "/" + k + "/" + name,
+          "group \"" + g + "\" kind " + k + " name " + name,
           "a core Service (group \"\", kind Service)",
           Conditions.REASON_INVALID_KIND);
     }

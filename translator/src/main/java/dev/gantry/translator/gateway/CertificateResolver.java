@@ -44,7 +44,7 @@ final class CertificateResolver {
     if (!group.isEmpty() || !"Secret".equals(kind)) {
       throw new InvalidValueException(
           field,
-          group + "/" + kind + "/" + ref.getName(),
+          "group \"" + group + "\" kind " + kind + " name " + ref.getName(),
           "a core Secret (group \"\", kind Secret)",
           Conditions.REASON_INVALID_CERTIFICATE_REF);
     }
@@ -71,15 +71,15 @@ final class CertificateResolver {
     String key = value(secret, "tls.key");
     if (chain == null || !validChain(chain)) {
       throw new InvalidValueException(
-          field + " tls.crt",
-          ns + "/" + ref.getName(),
+          field,
+          "Secret " + ns + "/" + ref.getName() + " key tls.crt",
           "a PEM X.509 certificate chain",
           Conditions.REASON_INVALID_CERTIFICATE_REF);
     }
     if (key == null || !validKey(key)) {
       throw new InvalidValueException(
-          field + " tls.key",
-          ns + "/" + ref.getName(),
+          field,
+          "Secret " + ns + "/" + ref.getName() + " key tls.key",
           "a PEM private key",
           Conditions.REASON_INVALID_CERTIFICATE_REF);
     }

@@ -101,10 +101,9 @@ public final class GatewayTranslator {
     if (!http) {
       l.acceptedReason = Conditions.REASON_UNSUPPORTED_PROTOCOL;
       l.acceptedMessage =
-          l.field()
-              + ".protocol: "
-              + protocol
-              + " (expected: HTTP or HTTPS; Gantry serves HTTP only)";
+          new InvalidValueException(
+                  l.field() + ".protocol", l.protocol(), "HTTP or HTTPS; Gantry serves HTTP only")
+              .getMessage();
       translateNamespaces(l);
       return;
     }

@@ -129,7 +129,9 @@ public final class RouteAttacher {
       return;
     }
     List<ListenerContext> allowed = new ArrayList<>();
+    boolean kindAllowed = false;
     for (ListenerContext l : candidates) {
+      kindAllowed |= l.allowsHttpRoute();
       if (l.allowsHttpRoute() && namespaceAllowed(l, gw.namespace(), compiled.namespace())) {
         allowed.add(l);
       }
@@ -139,12 +141,19 @@ public final class RouteAttacher {
           Conditions.ACCEPTED,
           false,
           Conditions.REASON_NOT_ALLOWED_BY_LISTENERS,
-          "No listener of Gateway "
-              + gw.key()
-              + " selected by "
-              + field
-              + " allows HTTPRoutes from namespace "
-              + compiled.namespace());
+          kindAllowed
+              ? "No listener of Gateway "
+                  + gw.key()
+                  + " selected by "
+                  + field
+                  + " allows routes from namespace "
+                  + compiled.namespace()
+                  + " (allowedRoutes.namespaces)"
+              : "No listener of Gateway "
+                  + gw.key()
+                  + " selected by "
+                  + field
+                  + " allows the kind HTTPRoute (allowedRoutes.kinds / protocol)");
       return;
     }
     Map<ListenerContext, List<String>> matched = new HashMap<>();

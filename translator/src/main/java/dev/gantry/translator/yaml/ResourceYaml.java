@@ -67,7 +67,8 @@ public final class ResourceYaml {
         documents.add(it.nextValue());
       }
     } catch (JsonProcessingException e) {
-      errors.add(sourceName + syntaxLocation(e.getLocation()) + ": " + e.getOriginalMessage());
+      errors.add(
+          sourceName + syntaxLocation(e.getLocation()) + ": " + oneLine(e.getOriginalMessage()));
     } catch (IOException | RuntimeException e) {
       errors.add(sourceName + ": " + e.getMessage());
     }
@@ -126,6 +127,23 @@ public final class ResourceYaml {
     String ns = meta.path("namespace").asText("");
     String name = meta.path("name").asText("");
     return ns.isEmpty() ? name : ns + "/" + name;
+  }
+
+  /**
+   * SnakeYAML messages span several lines with a source excerpt; a report line wants only the
+   * problem statements ("while parsing a flow sequence; expected ',' or ']'...").
+   */
+  private static String oneLine(String message) {
+    if (message == null) {
+      return "invalid YAML";
+    }
+    List<String> parts = new ArrayList<>();
+    for (String line : message.split("\\R")) {
+      if (!line.isBlank() && !Character.isWhitespace(line.charAt(0))) {
+        parts.add(line.strip());
+      }
+    }
+    return String.join("; ", parts);
   }
 
   private static String syntaxLocation(JsonLocation loc) {
