@@ -252,8 +252,14 @@ public final class EchoServer implements AutoCloseable {
         }
         return;
       }
-      QueryStringDecoder q = new QueryStringDecoder(req.uri());
-      Map<String, List<String>> params = q.parameters();
+      Map<String, List<String>> params;
+      try {
+        params = new QueryStringDecoder(req.uri()).parameters();
+      } catch (IllegalArgumentException e) {
+        // A query that is not valid percent-encoding is still echoed verbatim; it just has no
+        // controls.
+        params = Map.of();
+      }
       String uuid = first(params, "uuid");
       if (uuid != null && params.containsKey("succeedAfter")) {
         if (tries.size() > MAX_TRACKED_UUIDS) {

@@ -1,0 +1,101 @@
+package dev.gantry.proxy;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/** A Netty HTTP/2 client speaking h2c with prior knowledge (java.net.http only does upgrade). */
+final class H2cPriorKnowledgeClient implements AutoCloseable {
+  record Result(int status, String body) {}
+
+  private final EventLoopGroup group =
+      new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+  private final Channel channel;
+
+  H2cPriorKnowledgeClient(int port) throws InterruptedException {
+    channel =
+        new Bootstrap()
+            .group(group)
+            .channel(NioSocketChannel.class)
+            .handler(
+                new ChannelInitializer<Channel>() {
+                  @Override
+                  protected void initChannel(Channel ch) {
+                    ch.pipeline()
+                        .addLast(
+                            Http2FrameCodecBuilder.forClient().build(),
+                            new Http2MultiplexHandler(
+                                new SimpleChannelInboundHandler<Object>() {
+                                  @Override
+                                  protected void channelRead0(
+                                      ChannelHandlerContext ctx, Object msg) {}
+                                }));
+                  }
+                })
+            .connect("127.0.0.1", port)
+            .sync()
+            .channel();
+  }
+
+  /** One request on a new stream of the shared connection. */
+  Result get(String path, String authority) throws Exception {
+    CompletableFuture<Result> result = new CompletableFuture<>();
+    Http2StreamChannel stream =
+        new Http2StreamChannelBootstrap(channel)
+            .handler(
+                new ChannelInitializer<Channel>() {
+                  @Override
+                  protected void initChannel(Channel ch) {
+                    ch.pipeline()
+                        .addLast(
+                            new Http2StreamFrameToHttpObjectCodec(false),
+                            new HttpObjectAggregator(1 << 20),
+                            new SimpleChannelInboundHandler<FullHttpResponse>() {
+                              @Override
+                              protected void channelRead0(
+                                  ChannelHandlerContext ctx, FullHttpResponse msg) {
+                                ByteBuf c = msg.content();
+                                result.complete(
+                                    new Result(
+                                        msg.status().code(), c.toString(StandardCharsets.UTF_8)));
+                              }
+                            });
+                  }
+                })
+            .open()
+            .sync()
+            .getNow();
+    DefaultFullHttpRequest req =
+        new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, path);
+    req.headers().set(HttpHeaderNames.HOST, authority);
+    stream.writeAndFlush(req);
+    return result.get(10, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() {
+    channel.close().syncUninterruptibly();
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+}
