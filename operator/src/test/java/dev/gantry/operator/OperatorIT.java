@@ -496,6 +496,44 @@ class OperatorIT {
   }
 
   @Test
+  void gatewayAddressesComeFromTheFleetServiceLoadBalancer() {
+    startOperator(null, "op-a");
+    var client = cluster.client();
+    await()
+        .atMost(WAIT)
+        .until(() -> client.services().inNamespace("infra").withName("gantry-gw").get() != null);
+    Service svc = client.services().inNamespace("infra").withName("gantry-gw").get();
+    client
+        .resource(
+            new io.fabric8.kubernetes.api.model.ServiceBuilder(svc)
+                .withNewStatus()
+                .withNewLoadBalancer()
+                .addNewIngress()
+                .withIp("203.0.113.7")
+                .endIngress()
+                .endLoadBalancer()
+                .endStatus()
+                .build())
+        .updateStatus();
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> {
+              Gateway g = gatewayLive();
+              return g.getStatus() != null
+                  && g.getStatus().getAddresses() != null
+                  && !g.getStatus().getAddresses().isEmpty();
+            });
+    assertThat(gatewayLive().getStatus().getAddresses())
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.getType()).isEqualTo("IPAddress");
+              assertThat(a.getValue()).isEqualTo("203.0.113.7");
+            });
+  }
+
+  @Test
   void deletingTheGatewayStopsServingIt() {
     GantryOperator op = startOperator(null, "op-a");
     await().atMost(WAIT).until(() -> op.snapshots().get(GW).isPresent());
