@@ -65,6 +65,21 @@ public final class ListCaches implements ResourceCaches {
   }
 
   @Override
+  public Optional<HTTPRoute> httpRoute(String ns, String name) {
+    return one(HTTPRoute.class, ns, name);
+  }
+
+  @Override
+  public List<HTTPRoute> httpRoutesOf(String gatewayKey) {
+    return httpRoutes().stream()
+        .filter(
+            r ->
+                dev.gantry.operator.input.ObjectKeys.gatewaysOf(r, "gantry.dev/gateway-controller")
+                    .contains(gatewayKey))
+        .toList();
+  }
+
+  @Override
   public List<ReferenceGrant> referenceGrants() {
     return all(ReferenceGrant.class);
   }
