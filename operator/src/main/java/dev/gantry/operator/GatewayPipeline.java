@@ -134,8 +134,9 @@ public final class GatewayPipeline {
     }
     TranslationResult result =
         translation.translate(
-            new ResourceSnapshot(
-                List.of(gatewayClass), null, null, null, null, null, null, caches.namespaces()),
+            // A class's status depends on the class alone; its controller runs independently of
+            // the Gateway controller's caches, which may not have started yet.
+            new ResourceSnapshot(List.of(gatewayClass), null, null, null, null, null, null, null),
             clock.instant());
     for (GatewayClass c : result.gatewayClasses()) {
       writer.gatewayClassTranslated(c);

@@ -158,8 +158,6 @@ public final class FleetResources {
                 ns + "/" + gwName,
                 "--snapshot-file",
                 SNAPSHOT_DIR + "/snapshot.json",
-                "--token-file",
-                TOKEN_DIR + "/token",
                 "--log-level",
                 settings.logLevel())
             .addNewEnv()

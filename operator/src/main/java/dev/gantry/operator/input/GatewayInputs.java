@@ -42,7 +42,7 @@ public final class GatewayInputs {
             ? List.of()
             : caches.gatewayClass(gateway.getSpec().getGatewayClassName()).stream().toList();
     List<HTTPRoute> routes =
-        caches.httpRoutes().stream()
+        caches.httpRoutesOf(ObjectKeys.key(gateway)).stream()
             .filter(r -> ObjectKeys.routeReferences(r, gateway, controllerName))
             .toList();
 

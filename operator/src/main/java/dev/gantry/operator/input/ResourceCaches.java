@@ -29,6 +29,14 @@ public interface ResourceCaches {
 
   List<HTTPRoute> httpRoutes();
 
+  Optional<HTTPRoute> httpRoute(String namespace, String name);
+
+  /**
+   * The routes that name the Gateway {@code namespace/name} in spec.parentRefs, or carry our status
+   * entry for it (see {@link ObjectKeys#gatewaysOf}).
+   */
+  List<HTTPRoute> httpRoutesOf(String gatewayKey);
+
   List<ReferenceGrant> referenceGrants();
 
   Optional<Service> service(String namespace, String name);

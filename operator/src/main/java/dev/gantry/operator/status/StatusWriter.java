@@ -300,7 +300,7 @@ public final class StatusWriter {
     }
     // Routes attached now, and routes still carrying our entry for this Gateway (detached ones).
     List<String> keys = new ArrayList<>(computed.keySet());
-    for (HTTPRoute r : caches.httpRoutes()) {
+    for (HTTPRoute r : caches.httpRoutesOf(gatewayKey)) {
       String k = ObjectKeys.key(r);
       if (!computed.containsKey(k)
           && ObjectKeys.gatewaysOf(r, controllerName).contains(gatewayKey)) {
@@ -311,11 +311,7 @@ public final class StatusWriter {
       String[] nsName = k.split("/", 2);
       HTTPRoute c = computed.get(k);
       writeWithRetry(
-          () ->
-              caches.httpRoutes().stream()
-                  .filter(r -> ObjectKeys.key(r).equals(k))
-                  .findFirst()
-                  .orElse(null),
+          () -> caches.httpRoute(nsName[0], nsName[1]).orElse(null),
           () -> client.resources(HTTPRoute.class).inNamespace(nsName[0]).withName(nsName[1]).get(),
           live -> {
             HTTPRouteStatus merged = mergeParents(gatewayKey, c, live);

@@ -28,6 +28,9 @@ public final class ProxyAcks {
   public record RoutingProgress(int connected, int acked, String rejection) {}
 
   private final Map<String, Map<String, ProxyState>> byGateway = new ConcurrentHashMap<>();
+  // Which stream currently speaks for a proxy: a proxy that reconnects before its old stream's
+  // cancellation arrives must not be forgotten when that old stream closes.
+  private final Map<String, Object> owners = new ConcurrentHashMap<>();
   private final CopyOnWriteArrayList<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
 
   /** Called with the gateway key whenever one of its proxies connects, ACKs, NACKs or leaves. */
@@ -35,7 +38,9 @@ public final class ProxyAcks {
     listeners.add(listener);
   }
 
-  void record(String gatewayKey, String nodeId, PartVersions applied, Rejection rejection) {
+  void record(
+      String gatewayKey, String nodeId, Object stream, PartVersions applied, Rejection rejection) {
+    owners.put(gatewayKey + "|" + nodeId, stream);
     ProxyState next = new ProxyState(applied, rejection);
     ProxyState prev =
         byGateway.computeIfAbsent(gatewayKey, k -> new ConcurrentHashMap<>()).put(nodeId, next);
@@ -44,7 +49,10 @@ public final class ProxyAcks {
     }
   }
 
-  void forget(String gatewayKey, String nodeId) {
+  void forget(String gatewayKey, String nodeId, Object stream) {
+    if (!owners.remove(gatewayKey + "|" + nodeId, stream)) {
+      return;
+    }
     Map<String, ProxyState> proxies = byGateway.get(gatewayKey);
     if (proxies != null && proxies.remove(nodeId) != null) {
       fire(gatewayKey);

@@ -102,7 +102,7 @@ public final class SnapshotService {
           return;
         }
       }
-      acks.record(gatewayKey, nodeId, request.applied(), request.rejected());
+      acks.record(gatewayKey, nodeId, this, request.applied(), request.rejected());
       if (request.rejected() != null) {
         LOG.log(
             System.Logger.Level.WARNING,
@@ -170,7 +170,7 @@ public final class SnapshotService {
         unsub.run();
       }
       if (gatewayKey != null) {
-        acks.forget(gatewayKey, nodeId);
+        acks.forget(gatewayKey, nodeId, this);
       }
     }
   }

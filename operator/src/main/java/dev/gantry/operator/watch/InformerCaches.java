@@ -91,8 +91,13 @@ public final class InformerCaches implements ResourceCaches {
     return proxyConfigs.get(new ResourceID(name, namespace));
   }
 
-  /** Routes that name (or carry our status for) a Gateway, by the routes index. */
-  List<HTTPRoute> routesOf(String gatewayKey) {
+  @Override
+  public Optional<HTTPRoute> httpRoute(String namespace, String name) {
+    return routes.get(new ResourceID(name, namespace));
+  }
+
+  @Override
+  public List<HTTPRoute> httpRoutesOf(String gatewayKey) {
     return routes.byIndex(GatewayReconciler.ROUTES_BY_GATEWAY, gatewayKey);
   }
 

@@ -1,0 +1,123 @@
+package dev.gantry.operator.testing;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+/** The YAML a user would apply, for the operator ITs. */
+public final class Manifests {
+
+  private Manifests() {}
+
+  public static final String NAMESPACE =
+      """
+      apiVersion: v1
+      kind: Namespace
+      metadata:
+        name: infra
+      """;
+
+  public static final String GATEWAY_CLASS =
+      """
+      apiVersion: gateway.networking.k8s.io/v1
+      kind: GatewayClass
+      metadata:
+        name: gantry
+      spec:
+        controllerName: gantry.dev/gateway-controller
+      """;
+
+  public static final String FOREIGN_CLASS =
+      """
+      apiVersion: gateway.networking.k8s.io/v1
+      kind: GatewayClass
+      metadata:
+        name: other
+      spec:
+        controllerName: example.com/other-controller
+      """;
+
+  public static String gateway(String name, String listenerName) {
+    return """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata:
+          name: %s
+          namespace: infra
+        spec:
+          gatewayClassName: gantry
+          infrastructure:
+            labels:
+              team: edge
+            annotations:
+              example.com/owner: edge-team
+          listeners:
+          - name: %s
+            port: 80
+            protocol: HTTP
+        """
+        .formatted(name, listenerName);
+  }
+
+  public static final String ECHO_SERVICE =
+      """
+      apiVersion: v1
+      kind: Service
+      metadata:
+        name: echo
+        namespace: infra
+      spec:
+        ports:
+        - name: http
+          port: 80
+          targetPort: 3000
+      """;
+
+  public static String echoSlice(String... addresses) {
+    StringBuilder eps = new StringBuilder();
+    for (String a : addresses) {
+      eps.append("- addresses: [\"").append(a).append("\"]\n  conditions:\n    ready: true\n");
+    }
+    return """
+        apiVersion: discovery.k8s.io/v1
+        kind: EndpointSlice
+        metadata:
+          name: echo-abc
+          namespace: infra
+          labels:
+            kubernetes.io/service-name: echo
+        addressType: IPv4
+        ports:
+        - name: http
+          port: 3000
+          protocol: TCP
+        endpoints:
+        """
+        + eps;
+  }
+
+  public static String route(String name, String path) {
+    return """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata:
+          name: %s
+          namespace: infra
+        spec:
+          parentRefs:
+          - name: gw
+          rules:
+          - matches:
+            - path:
+                type: PathPrefix
+                value: %s
+            backendRefs:
+            - name: echo
+              port: 80
+        """
+        .formatted(name, path);
+  }
+
+  public static HasMetadata apply(KubernetesClient client, String yaml) {
+    return client.resource(yaml).createOr(existing -> existing.update());
+  }
+}
