@@ -129,6 +129,39 @@ class ProxyLifecycleIT {
   }
 
   @Test
+  void removedListenerDrainsItsConnectionsAndRemovedRoutesLoseTheirMeters() throws Exception {
+    try (EchoServer v1 = EchoServer.start("127.0.0.1", 0, "v1")) {
+      PrometheusMeterRegistry reg = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      try (GantryProxy p =
+          GantryProxy.start(new ProxySettings("127.0.0.1", c -> 0, 1, reg, "gw"))) {
+        p.apply(
+            new Snap()
+                .cluster("v1", v1.port())
+                .listener("http", 80, null)
+                .listener("extra", 8080, null)
+                .route("http", "*", prefix("/"), forward("kept", "v1"))
+                .route("extra", "*", prefix("/"), forward("dropped", "v1"))
+                .build());
+        try (RawHttp extra = new RawHttp(p.boundPort(8080))) {
+          assertThat(extra.get("x", "/").status()).isEqualTo(200);
+          assertThat(reg.scrape()).contains("route=\"dropped/match/1\"");
+          p.apply(
+              new Snap()
+                  .cluster("v1", v1.port())
+                  .listener("http", 80, null)
+                  .route("http", "*", prefix("/"), forward("kept", "v1"))
+                  .build());
+          assertThat(extra.closedByServer(5000))
+              .as("idle connection of a removed listener")
+              .isTrue();
+        }
+        assertThat(p.boundPort(8080)).isEqualTo(-1);
+        assertThat(reg.scrape()).doesNotContain("dropped").contains("route=\"kept/match/0\"");
+      }
+    }
+  }
+
+  @Test
   void closeLetsAnInFlightRequestFinish() throws Exception {
     try (EchoServer v1 = EchoServer.start("127.0.0.1", 0, "v1")) {
       GantryProxy p =

@@ -406,9 +406,10 @@ final class HttpExchange implements UpstreamListener {
           ctx.executor()
               .schedule(this::onAttemptTimeout, rule.backendTimeoutMs(), TimeUnit.MILLISECONDS);
     }
+    // Later attempts need the headers as prepared, so only a retrying rule pays for a copy.
+    HttpHeaders headers = rule.retry() == null ? upstreamHeaders : upstreamHeaders.copy();
     HttpRequest head =
-        new DefaultHttpRequest(
-            HttpVersion.HTTP_1_1, request.method(), upstreamUri, upstreamHeaders.copy());
+        new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), upstreamUri, headers);
     upstream.write(head, upstream.voidPromise());
     if (attempt == 1) {
       if (queued != null) {
