@@ -7,13 +7,10 @@ import dev.gantry.proxy.testing.RawHttp;
 import dev.gantry.proxy.testing.Snap;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.lang.management.ManagementFactory;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -25,9 +22,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One proxied GET over a keep-alive HTTP/1.1 connection (client → proxy → echo upstream, all on
- * loopback in this JVM). {@code -prof gc} reports the whole JVM's allocation (client and echo
- * server included); the {@code proxyBytes} counter isolates the proxy: bytes allocated by the
- * proxy's event-loop threads per request, read from the JVM's per-thread allocation counters.
+ * loopback in this JVM). {@code -prof gc} reports the whole JVM's allocation per request, the
+ * client and the echo server included; {@link ProxyAllocationProbe} isolates the proxy's threads.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -65,42 +61,8 @@ public class ProxiedRequestBenchmark {
     echo.close();
   }
 
-  /** Per-iteration counter of the proxy threads' allocation. */
-  @State(Scope.Thread)
-  @AuxCounters(AuxCounters.Type.EVENTS)
-  public static class ProxyAllocation {
-    long startBytes;
-    long requests;
-    public double proxyBytesPerRequest;
-
-    @Setup(Level.Iteration)
-    public void start() {
-      startBytes = proxyThreadBytes();
-      requests = 0;
-    }
-
-    @TearDown(Level.Iteration)
-    public void stop() {
-      proxyBytesPerRequest =
-          requests == 0 ? 0 : (proxyThreadBytes() - startBytes) / (double) requests;
-    }
-
-    static long proxyThreadBytes() {
-      com.sun.management.ThreadMXBean mx =
-          (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-      long total = 0;
-      for (Thread t : Thread.getAllStackTraces().keySet()) {
-        if (t.getName().startsWith("gantry-io")) {
-          total += mx.getThreadAllocatedBytes(t.threadId());
-        }
-      }
-      return total;
-    }
-  }
-
   @Benchmark
-  public int proxiedGet(ProxyAllocation alloc) throws Exception {
-    alloc.requests++;
+  public int proxiedGet() throws Exception {
     return client.get("bench.example", "/items?id=1").status();
   }
 }
