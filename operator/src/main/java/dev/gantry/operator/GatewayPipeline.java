@@ -81,7 +81,15 @@ public final class GatewayPipeline {
       return;
     }
     ResourceSnapshot input = inputs.forGateway(gateway);
-    TranslationResult result = translation.translate(input, clock.instant());
+    TranslationResult result;
+    try {
+      result = translation.translate(input, clock.instant());
+    } catch (RuntimeException e) {
+      // A pure function fails the same way on a retry: log, keep serving the last snapshot, and
+      // wait for the next change instead of spinning in JOSDK's retry loop.
+      LOG.log(System.Logger.Level.ERROR, "translation of Gateway " + key + " failed", e);
+      return;
+    }
 
     GatewaySnapshot translated = result.snapshots().get(key);
     if (translated != null) {
