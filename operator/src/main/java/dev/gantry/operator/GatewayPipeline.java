@@ -113,14 +113,10 @@ public final class GatewayPipeline {
             .filter(g -> ObjectKeys.key(g).equals(key))
             .findFirst()
             .orElse(null);
-    String routingVersion = store.get(key).map(s -> s.routing().version()).orElse(null);
     writer.gatewayTranslated(
         key,
         new StatusWriter.DesiredGateway(
-            computed,
-            routingVersion,
-            result.httpRoutes(),
-            GatewayAddresses.of(service.orElse(null))));
+            computed, result.httpRoutes(), GatewayAddresses.of(service.orElse(null))));
     flusher.gateway(key);
     for (GatewayClass c : result.gatewayClasses()) {
       writer.gatewayClassTranslated(c);

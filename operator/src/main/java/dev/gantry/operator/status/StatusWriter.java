@@ -61,10 +61,7 @@ public final class StatusWriter {
 
   /** What the last translation decided for one Gateway. */
   public record DesiredGateway(
-      Gateway gateway,
-      String routingVersion,
-      List<HTTPRoute> routes,
-      List<GatewayStatusAddress> addresses) {}
+      Gateway gateway, List<HTTPRoute> routes, List<GatewayStatusAddress> addresses) {}
 
   private record SeenVersion(String version, Instant at) {}
 
@@ -75,6 +72,7 @@ public final class StatusWriter {
   private final ResourceCaches caches;
   private final ProxyAcks acks;
   private final Leadership leadership;
+  private final Function<String, String> routingVersions;
   private final Clock clock;
   private final String controllerName;
   private final Map<String, DesiredGateway> gateways = new ConcurrentHashMap<>();
@@ -88,12 +86,14 @@ public final class StatusWriter {
       ResourceCaches caches,
       ProxyAcks acks,
       Leadership leadership,
+      Function<String, String> routingVersions,
       Clock clock,
       String controllerName) {
     this.client = client;
     this.caches = caches;
     this.acks = acks;
     this.leadership = leadership;
+    this.routingVersions = routingVersions;
     this.clock = clock;
     this.controllerName = controllerName;
   }
@@ -105,14 +105,26 @@ public final class StatusWriter {
 
   public void gatewayTranslated(String gatewayKey, DesiredGateway desired) {
     gateways.put(gatewayKey, desired);
-    if (desired.routingVersion() != null) {
+  }
+
+  /**
+   * The routing version proxies are being sent now, read from the snapshot store rather than kept
+   * with the desired status: proxies ACK a new version as soon as it is published, possibly before
+   * the reconcile that published it has handed its statuses over, and Programmed must be judged
+   * against that new version, not the previous one. Also notes when a version was first seen, for
+   * the ACK grace period.
+   */
+  private String currentRoutingVersion(String gatewayKey) {
+    String version = routingVersions.apply(gatewayKey);
+    if (version != null) {
       seen.compute(
           gatewayKey,
           (k, prev) ->
-              prev != null && prev.version().equals(desired.routingVersion())
+              prev != null && prev.version().equals(version)
                   ? prev
-                  : new SeenVersion(desired.routingVersion(), clock.instant()));
+                  : new SeenVersion(version, clock.instant()));
     }
+    return version;
   }
 
   public void gatewayDeleted(String gatewayKey) {
@@ -205,10 +217,11 @@ public final class StatusWriter {
     List<Condition> conditions = computed.getConditions();
     Condition translated = Conditions.find(conditions, "Programmed");
     boolean translatorRejects = translated != null && "False".equals(translated.getStatus());
-    if (!translatorRejects && desired.routingVersion() != null) {
+    String version = currentRoutingVersion(gatewayKey);
+    if (!translatorRejects && version != null) {
       Condition programmed =
           programmedFromAcks(
-              gatewayKey, desired, live, Conditions.find(liveConditions, "Programmed"));
+              gatewayKey, version, live, Conditions.find(liveConditions, "Programmed"));
       if (programmed == null) {
         return null;
       }
@@ -246,8 +259,7 @@ public final class StatusWriter {
   }
 
   private Condition programmedFromAcks(
-      String gatewayKey, DesiredGateway desired, Gateway live, Condition liveProgrammed) {
-    String version = desired.routingVersion();
+      String gatewayKey, String version, Gateway live, Condition liveProgrammed) {
     SeenVersion seenVersion = seen.get(gatewayKey);
     return ProgrammedCondition.decide(
             acks.routingProgress(gatewayKey, version),
