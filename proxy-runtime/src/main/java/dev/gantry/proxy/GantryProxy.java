@@ -80,7 +80,7 @@ public final class GantryProxy implements AutoCloseable {
         continue;
       }
       try {
-        added.put(port, bind(port));
+        added.put(port, bind(port, compiled));
       } catch (RuntimeException e) {
         added.values().forEach(Channel::close);
         throw new ApplyException(
@@ -143,7 +143,7 @@ public final class GantryProxy implements AutoCloseable {
     }
   }
 
-  private Channel bind(int configuredPort) {
+  private Channel bind(int configuredPort, CompiledConfig compiled) {
     int port = settings.portMapper().applyAsInt(configuredPort);
     ServerBootstrap b =
         new ServerBootstrap()
@@ -153,7 +153,7 @@ public final class GantryProxy implements AutoCloseable {
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-            .childHandler(new ProxyChannelInitializer(runtime, configuredPort));
+            .childHandler(new ProxyChannelInitializer(runtime, configuredPort, compiled));
     try {
       return b.bind(new InetSocketAddress(settings.listenAddress(), port))
           .syncUninterruptibly()

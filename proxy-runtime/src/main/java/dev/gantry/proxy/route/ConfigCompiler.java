@@ -13,14 +13,20 @@ import dev.gantry.model.routing.Rule;
 import dev.gantry.model.routing.VirtualHost;
 import dev.gantry.model.routing.filter.Filter;
 import dev.gantry.model.routing.filter.RequestMirror;
+import dev.gantry.model.secrets.TlsCertificate;
 import dev.gantry.proxy.filter.FilterStep;
 import dev.gantry.proxy.metrics.RouteMetrics;
+import dev.gantry.proxy.tls.PortTls;
+import dev.gantry.proxy.tls.TlsContextFactory;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.handler.ssl.SslContext;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Turns a validated {@link GatewaySnapshot} into a {@link CompiledConfig}. Runs off the event loop;
@@ -30,10 +36,16 @@ import java.util.Map;
 public final class ConfigCompiler {
   private final MeterRegistry registry;
   private final String gateway;
+  private final TlsContextFactory tlsContexts;
 
   public ConfigCompiler(MeterRegistry registry, String gateway) {
+    this(registry, gateway, new TlsContextFactory());
+  }
+
+  public ConfigCompiler(MeterRegistry registry, String gateway, TlsContextFactory tlsContexts) {
     this.registry = registry;
     this.gateway = gateway;
+    this.tlsContexts = tlsContexts;
   }
 
   /** Validates and compiles; throws {@link ConfigValidationException} naming every problem. */
@@ -57,6 +69,13 @@ public final class ConfigCompiler {
       rules.put(rule.name(), compileRule(rule, clusters, "routing.rules[" + i + "]", errors));
     }
     Map<Integer, HostTable.Builder<CompiledListener>> byPort = new HashMap<>();
+    Map<Integer, HostTable.Builder<SslContext>> tlsByPort = new HashMap<>();
+    Map<Integer, ListenerProtocol> protocolByPort = new HashMap<>();
+    Map<String, TlsCertificate> certificates = new HashMap<>();
+    for (TlsCertificate c : snapshot.secrets().certificates()) {
+      certificates.put(c.name(), c);
+    }
+    Set<String> usedContexts = new HashSet<>();
     List<Listener> listeners = snapshot.routing().listeners();
     for (int l = 0; l < listeners.size(); l++) {
       Listener listener = listeners.get(l);
@@ -82,6 +101,29 @@ public final class ConfigCompiler {
         hosts.put(vh.hostname(), new CompiledVirtualHost(vh.hostname(), routes));
       }
       String scheme = listener.protocol() == ListenerProtocol.HTTPS ? "https" : "http";
+      ListenerProtocol first = protocolByPort.putIfAbsent(listener.port(), listener.protocol());
+      if (first != null && first != listener.protocol()) {
+        // One socket cannot both require and refuse a TLS handshake.
+        errors.add(
+            "routing.listeners["
+                + l
+                + "].protocol: "
+                + listener.protocol()
+                + " (expected: "
+                + first
+                + " like the other listeners on port "
+                + listener.port()
+                + ")");
+      }
+      if (listener.protocol() == ListenerProtocol.HTTPS && listener.tls() != null) {
+        compileTls(
+            listener,
+            "routing.listeners[" + l + "].tls",
+            certificates,
+            tlsByPort,
+            usedContexts,
+            errors);
+      }
       byPort
           .computeIfAbsent(listener.port(), p -> HostTable.builder())
           .put(
@@ -92,8 +134,45 @@ public final class ConfigCompiler {
       throw new ConfigValidationException(errors);
     }
     Map<Integer, CompiledPort> ports = new HashMap<>();
-    byPort.forEach((port, b) -> ports.put(port, new CompiledPort(port, b.build())));
+    byPort.forEach(
+        (port, b) -> {
+          HostTable.Builder<SslContext> tls = tlsByPort.get(port);
+          ports.put(
+              port,
+              new CompiledPort(port, b.build(), tls == null ? null : new PortTls(tls.build())));
+        });
+    tlsContexts.retainOnly(usedContexts);
     return new CompiledConfig(snapshot, Map.copyOf(ports), Map.copyOf(clusters));
+  }
+
+  /**
+   * The listener's certificate, keyed by its hostname in the port's SNI table. The first
+   * certificateRef is served; Gateway API lets a listener list several (e.g. an RSA and an ECDSA
+   * pair) and serving more than one per listener is not implemented yet.
+   */
+  private void compileTls(
+      Listener listener,
+      String field,
+      Map<String, TlsCertificate> certificates,
+      Map<Integer, HostTable.Builder<SslContext>> tlsByPort,
+      Set<String> usedContexts,
+      List<String> errors) {
+    String name = listener.tls().certificates().get(0);
+    TlsCertificate cert = certificates.get(name);
+    if (cert == null) {
+      errors.add(field + ".certificates[0]: " + name + " (expected: a certificate in secrets)");
+      return;
+    }
+    String minVersion = listener.tls().minVersion();
+    try {
+      SslContext ctx = tlsContexts.context(cert, minVersion);
+      usedContexts.add(TlsContextFactory.cacheKey(cert, minVersion));
+      tlsByPort
+          .computeIfAbsent(listener.port(), p -> HostTable.builder())
+          .put(listener.hostname(), ctx);
+    } catch (IllegalArgumentException e) {
+      errors.add(field + ".certificates[0]: " + e.getMessage());
+    }
   }
 
   private static CompiledRule compileRule(

@@ -15,6 +15,7 @@ import dev.gantry.proxy.route.CompiledRule;
 import dev.gantry.proxy.route.HostTable;
 import dev.gantry.proxy.route.RequestView;
 import dev.gantry.proxy.route.UpstreamEndpoint;
+import dev.gantry.proxy.tls.SniListenerHandler;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -161,6 +162,12 @@ final class HttpExchange implements UpstreamListener {
     query = view.rawQuery();
     CompiledPort port = config == null ? null : config.port(configuredPort);
     listener = port == null ? null : port.listener(host);
+    if (port != null && port.misdirected(SniListenerHandler.sniHost(ctx.channel()), listener)) {
+      // The certificate was chosen for another listener than the Host names (RFC 9110 §15.5.20).
+      metrics = rt.metrics().unmatched();
+      respondLocal(421, null, false);
+      return;
+    }
     CompiledRoute route = listener == null ? null : listener.route(host, view);
     if (route == null) {
       metrics = rt.metrics().unmatched();

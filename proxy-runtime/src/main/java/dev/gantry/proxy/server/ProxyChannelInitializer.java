@@ -1,9 +1,13 @@
 package dev.gantry.proxy.server;
 
+import dev.gantry.proxy.route.CompiledConfig;
+import dev.gantry.proxy.route.CompiledPort;
+import dev.gantry.proxy.tls.SniListenerHandler;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -45,10 +49,27 @@ public final class ProxyChannelInitializer extends ChannelInitializer<SocketChan
 
   private final ProxyRuntime rt;
   private final int configuredPort;
+  private final CompiledConfig binding;
 
   public ProxyChannelInitializer(ProxyRuntime rt, int configuredPort) {
+    this(rt, configuredPort, null);
+  }
+
+  /**
+   * @param binding the config that asked for this port: a port is bound before its config is
+   *     swapped in, and a connection accepted in between must already know whether it speaks TLS
+   */
+  public ProxyChannelInitializer(ProxyRuntime rt, int configuredPort, CompiledConfig binding) {
     this.rt = rt;
     this.configuredPort = configuredPort;
+    this.binding = binding;
+  }
+
+  /** The port as the current config defines it (falling back to the binding config), or null. */
+  private CompiledPort currentPort() {
+    CompiledConfig c = rt.config();
+    CompiledPort p = c == null ? null : c.port(configuredPort);
+    return p != null || binding == null ? p : binding.port(configuredPort);
   }
 
   static HttpDecoderConfig decoderConfig() {
@@ -67,6 +88,16 @@ public final class ProxyChannelInitializer extends ChannelInitializer<SocketChan
   protected void initChannel(SocketChannel ch) {
     ch.attr(CONFIGURED_PORT).set(configuredPort);
     ch.pipeline().addLast(new ConnectionTracker(rt));
+    CompiledPort port = currentPort();
+    if (port != null && port.tls() != null) {
+      // HTTPS: SNI picks the certificate, then ALPN picks HTTP/2 or HTTP/1.1 (AlpnPipeline).
+      ch.pipeline()
+          .addLast(
+              new IdleStateHandler(0, 0, IDLE_SECONDS),
+              new SniListenerHandler(this::currentPort),
+              new AlpnPipeline(this));
+      return;
+    }
     HttpServerCodec codec = new HttpServerCodec(decoderConfig());
     HttpServerUpgradeHandler upgrade =
         new HttpServerUpgradeHandler(
@@ -90,6 +121,19 @@ public final class ProxyChannelInitializer extends ChannelInitializer<SocketChan
                 }),
             new HttpServerExpectContinueHandler(),
             new ProxyHandler(rt, configuredPort, false));
+  }
+
+  /** The HTTP/1.1 handlers after TLS (no h2c: over TLS, HTTP/2 is chosen by ALPN). */
+  void addHttp1(ChannelPipeline p) {
+    p.addLast(
+        new HttpServerCodec(decoderConfig()),
+        new HttpServerExpectContinueHandler(),
+        new ProxyHandler(rt, configuredPort, false));
+  }
+
+  /** The HTTP/2 handlers after TLS: each stream becomes a child channel with its ProxyHandler. */
+  void addHttp2(ChannelPipeline p) {
+    p.addLast(frameCodec(), multiplex());
   }
 
   private Http2FrameCodec frameCodec() {

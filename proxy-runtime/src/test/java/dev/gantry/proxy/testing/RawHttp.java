@@ -24,12 +24,22 @@ public final class RawHttp implements AutoCloseable {
   private final OutputStream out;
 
   public RawHttp(int port) throws IOException {
-    socket = new Socket();
-    socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+    this(connect(port));
+  }
+
+  /** Speaks over an already connected socket (e.g. an SSLSocket from TestTls). */
+  public RawHttp(Socket connected) throws IOException {
+    socket = connected;
     socket.setSoTimeout(15_000);
     socket.setTcpNoDelay(true);
     in = new java.io.BufferedInputStream(socket.getInputStream());
     out = socket.getOutputStream();
+  }
+
+  private static Socket connect(int port) throws IOException {
+    Socket s = new Socket();
+    s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+    return s;
   }
 
   /** A parsed response; header names lower-case, repeated headers joined by ",". */

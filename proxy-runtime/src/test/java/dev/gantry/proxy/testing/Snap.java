@@ -20,10 +20,12 @@ import dev.gantry.model.routing.RouteMatch;
 import dev.gantry.model.routing.RoutingConfig;
 import dev.gantry.model.routing.Rule;
 import dev.gantry.model.routing.Timeouts;
+import dev.gantry.model.routing.TlsSettings;
 import dev.gantry.model.routing.ValueMatchType;
 import dev.gantry.model.routing.VirtualHost;
 import dev.gantry.model.routing.filter.Filter;
 import dev.gantry.model.secrets.SecretsConfig;
+import dev.gantry.model.secrets.TlsCertificate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,8 +42,14 @@ public final class Snap {
   private final Map<String, ListenerDraft> listeners = new LinkedHashMap<>();
   private int entryCounter;
 
+  private final Map<String, TlsCertificate> certificates = new LinkedHashMap<>();
+
   private record ListenerDraft(
-      String name, int port, String hostname, Map<String, List<RouteEntry>> hosts) {}
+      String name,
+      int port,
+      String hostname,
+      TlsSettings tls,
+      Map<String, List<RouteEntry>> hosts) {}
 
   /** A cluster named {@code name} whose ready endpoints are 127.0.0.1 on the given ports. */
   public Snap cluster(String name, AppProtocol protocol, int... ports) {
@@ -59,8 +67,27 @@ public final class Snap {
   }
 
   public Snap listener(String name, int port, String hostname) {
-    listeners.put(name, new ListenerDraft(name, port, hostname, new LinkedHashMap<>()));
+    listeners.put(name, new ListenerDraft(name, port, hostname, null, new LinkedHashMap<>()));
     return this;
+  }
+
+  /** An HTTPS listener serving {@code cert} (added to the secrets part). */
+  public Snap httpsListener(
+      String name, int port, String hostname, TlsCertificate cert, String minVersion) {
+    certificates.put(cert.name(), cert);
+    listeners.put(
+        name,
+        new ListenerDraft(
+            name,
+            port,
+            hostname,
+            new TlsSettings(List.of(cert.name()), minVersion),
+            new LinkedHashMap<>()));
+    return this;
+  }
+
+  public Snap httpsListener(String name, int port, String hostname, TlsCertificate cert) {
+    return httpsListener(name, port, hostname, cert, null);
   }
 
   /** Appends an entry (in precedence order) to a virtual host of a listener. */
@@ -86,9 +113,9 @@ public final class Snap {
               d.name(),
               GATEWAY.withSection(d.name()),
               d.port(),
-              ListenerProtocol.HTTP,
+              d.tls() == null ? ListenerProtocol.HTTP : ListenerProtocol.HTTPS,
               d.hostname(),
-              null,
+              d.tls(),
               vhs));
     }
     List<ClusterEndpoints> ces = new ArrayList<>();
@@ -97,7 +124,7 @@ public final class Snap {
         GATEWAY,
         RoutingConfig.of(ls, new ArrayList<>(rules.values()), new ArrayList<>(clusters.values())),
         EndpointsConfig.of(ces),
-        SecretsConfig.of(List.of()));
+        SecretsConfig.of(new ArrayList<>(certificates.values())));
   }
 
   // ------------------------------------------------------------------ matches

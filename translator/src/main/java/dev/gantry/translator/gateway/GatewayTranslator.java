@@ -169,6 +169,24 @@ public final class GatewayTranslator {
       l.certificatesResolved = false;
       return;
     }
+    String minVersion =
+        tls.getOptions() == null
+            ? null
+            : tls.getOptions().get(ListenerContext.MIN_TLS_VERSION_OPTION);
+    if (minVersion != null
+        && !dev.gantry.model.routing.TlsSettings.MIN_VERSIONS.contains(minVersion)) {
+      l.acceptedReason = Conditions.REASON_UNSUPPORTED_VALUE;
+      l.acceptedMessage =
+          l.field()
+              + ".tls.options["
+              + ListenerContext.MIN_TLS_VERSION_OPTION
+              + "]: "
+              + minVersion
+              + " (expected: TLSv1.2 or TLSv1.3)";
+      l.certificatesResolved = false;
+      return;
+    }
+    l.minTlsVersion = minVersion;
     List<SecretObjectReference> refs = tls.getCertificateRefs();
     if (refs == null || refs.isEmpty()) {
       l.certificatesResolved = false;

@@ -13,6 +13,12 @@ import java.util.List;
  */
 public final class ListenerContext {
 
+  /**
+   * The listener {@code tls.options} key that raises the minimum TLS version (Gateway API leaves
+   * options to implementations and asks for domain-prefixed keys).
+   */
+  public static final String MIN_TLS_VERSION_OPTION = "gantry.dev/min-tls-version";
+
   final Listener spec;
   final int index;
   final List<RouteGroupKind> supportedKinds = new ArrayList<>();
@@ -29,6 +35,7 @@ public final class ListenerContext {
   String namespacesFrom = "Same";
   LabelSelector namespaceSelector;
   int attachedRoutes;
+  String minTlsVersion;
 
   ListenerContext(Listener spec, int index) {
     this.spec = spec;
@@ -73,6 +80,11 @@ public final class ListenerContext {
 
   public LabelSelector namespaceSelector() {
     return namespaceSelector;
+  }
+
+  /** {@code TLSv1.2}, {@code TLSv1.3} or {@code null} (the proxy's default, TLSv1.2). */
+  public String minTlsVersion() {
+    return minTlsVersion;
   }
 
   public List<TlsCertificate> certificates() {

@@ -72,7 +72,7 @@ public final class SnapshotAssembler {
           names.add(c.name());
           certificates.put(c.name(), c);
         }
-        tls = new TlsSettings(names);
+        tls = new TlsSettings(names, l.minTlsVersion());
       }
       listeners.add(
           new Listener(

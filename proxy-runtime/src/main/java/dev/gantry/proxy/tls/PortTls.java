@@ -1,0 +1,17 @@
+package dev.gantry.proxy.tls;
+
+import dev.gantry.proxy.route.HostTable;
+import io.netty.handler.ssl.SslContext;
+
+/**
+ * The certificates of one HTTPS port, chosen by the SNI name with the same rules that choose the
+ * listener by Host (exact, then the longest wildcard, then the listener without hostname). A port's
+ * mapping is part of the compiled config, so a new snapshot swaps it together with the routes.
+ */
+public record PortTls(HostTable<SslContext> contexts) {
+
+  /** The context for an SNI name (already normalised; empty when the client sent none), or null. */
+  public SslContext select(String sniHost) {
+    return contexts.lookup(sniHost);
+  }
+}
