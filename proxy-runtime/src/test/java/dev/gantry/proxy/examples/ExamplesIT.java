@@ -151,7 +151,8 @@ class ExamplesIT {
       String target,
       int status,
       String backend,
-      Map<String, String> checks) {}
+      Map<String, String> checks,
+      boolean tls) {}
 
   record Response(int status, Map<String, String> headers, String body) {}
 
@@ -171,7 +172,9 @@ class ExamplesIT {
       for (int i = 1; i < tokens.size(); i++) {
         String tok = tokens.get(i);
         switch (tok) {
-          case "-s", "-i", "-si", "-is" -> {}
+          case "-s", "-i", "-si", "-is", "-k", "-sk", "-ski", "-sik" -> {}
+          // The test always connects to 127.0.0.1, which is what the README's --resolve says.
+          case "--resolve" -> i++;
           case "-X" -> method = tokens.get(++i);
           case "-H" -> {
             String h = tokens.get(++i);
@@ -181,6 +184,8 @@ class ExamplesIT {
           default -> url = tok;
         }
       }
+      boolean tls = url.startsWith("https://");
+      url = url.replaceFirst("^https?://", "");
       String hostPort = url.substring(0, url.indexOf('/') < 0 ? url.length() : url.indexOf('/'));
       String target = url.indexOf('/') < 0 ? "/" : url.substring(url.indexOf('/'));
       int port = Integer.parseInt(hostPort.substring(hostPort.indexOf(':') + 1));
@@ -193,7 +198,15 @@ class ExamplesIT {
       }
       out.add(
           new Expectation(
-              t, method, headers, port, target, Integer.parseInt(expect[0]), expect[1], checks));
+              t,
+              method,
+              headers,
+              port,
+              target,
+              Integer.parseInt(expect[0]),
+              expect[1],
+              checks,
+              tls));
     }
     return out;
   }
@@ -236,7 +249,7 @@ class ExamplesIT {
    * given).
    */
   static Response send(int port, Expectation x) throws IOException {
-    try (Socket s = new Socket("127.0.0.1", port)) {
+    try (Socket s = connect(port, x)) {
       s.setSoTimeout(10_000);
       StringBuilder req = new StringBuilder(x.method() + " " + x.target() + " HTTP/1.1\r\n");
       x.headers().forEach((k, v) -> req.append(k).append(": ").append(v).append("\r\n"));
@@ -262,6 +275,32 @@ class ExamplesIT {
         body = dechunk(body);
       }
       return new Response(status, headers, body);
+    }
+  }
+
+  /**
+   * A plain socket, or for an {@code https://} URL a TLS socket that sends the URL's host as SNI
+   * and trusts any certificate (curl {@code -k}: the examples use self-signed certificates).
+   */
+  static Socket connect(int port, Expectation x) throws IOException {
+    Socket plain = new Socket("127.0.0.1", port);
+    if (!x.tls()) {
+      return plain;
+    }
+    String url = x.line().substring(x.line().indexOf("https://") + 8);
+    String sni = url.substring(0, url.indexOf(':'));
+    try {
+      javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+      ctx.init(
+          null,
+          io.netty.handler.ssl.util.InsecureTrustManagerFactory.INSTANCE.getTrustManagers(),
+          null);
+      javax.net.ssl.SSLSocket s =
+          (javax.net.ssl.SSLSocket) ctx.getSocketFactory().createSocket(plain, sni, port, true);
+      s.startHandshake();
+      return s;
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IOException(e);
     }
   }
 
