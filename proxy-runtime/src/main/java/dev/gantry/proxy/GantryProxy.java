@@ -163,6 +163,11 @@ public final class GantryProxy implements AutoCloseable {
     }
   }
 
+  /** Sets the client limits for connections accepted from now on. */
+  public void limits(dev.gantry.proxy.hardening.HttpLimits limits) {
+    runtime.limits(limits);
+  }
+
   public Optional<GatewaySnapshot> current() {
     return Optional.ofNullable(current);
   }

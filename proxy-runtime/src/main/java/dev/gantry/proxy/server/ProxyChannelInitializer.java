@@ -1,5 +1,8 @@
 package dev.gantry.proxy.server;
 
+import dev.gantry.proxy.hardening.HttpLimits;
+import dev.gantry.proxy.hardening.RequestGuard;
+import dev.gantry.proxy.hardening.RequestHeaderTimeout;
 import dev.gantry.proxy.route.CompiledConfig;
 import dev.gantry.proxy.route.CompiledPort;
 import dev.gantry.proxy.tls.SniListenerHandler;
@@ -86,8 +89,9 @@ public final class ProxyChannelInitializer extends ChannelInitializer<SocketChan
 
   @Override
   protected void initChannel(SocketChannel ch) {
+    HttpLimits limits = rt.limits();
     ch.attr(CONFIGURED_PORT).set(configuredPort);
-    ch.pipeline().addLast(new ConnectionTracker(rt));
+    ch.pipeline().addLast(new ConnectionTracker(rt, limits.maxConnections()));
     CompiledPort port = currentPort();
     if (port != null && port.tls() != null) {
       // HTTPS: SNI picks the certificate, then ALPN picks HTTP/2 or HTTP/1.1 (AlpnPipeline).
@@ -119,14 +123,19 @@ public final class ProxyChannelInitializer extends ChannelInitializer<SocketChan
                     c.pipeline().addLast(frameCodec(), multiplex());
                   }
                 }),
+            new RequestHeaderTimeout(limits.headerTimeoutMillis()),
+            new RequestGuard(limits),
             new HttpServerExpectContinueHandler(),
             new ProxyHandler(rt, configuredPort, false));
   }
 
   /** The HTTP/1.1 handlers after TLS (no h2c: over TLS, HTTP/2 is chosen by ALPN). */
   void addHttp1(ChannelPipeline p) {
+    HttpLimits limits = rt.limits();
     p.addLast(
         new HttpServerCodec(decoderConfig()),
+        new RequestHeaderTimeout(limits.headerTimeoutMillis()),
+        new RequestGuard(limits),
         new HttpServerExpectContinueHandler(),
         new ProxyHandler(rt, configuredPort, false));
   }
@@ -137,14 +146,20 @@ public final class ProxyChannelInitializer extends ChannelInitializer<SocketChan
   }
 
   private Http2FrameCodec frameCodec() {
+    HttpLimits limits = rt.limits();
     return Http2FrameCodecBuilder.forServer()
-        .initialSettings(Http2Settings.defaultSettings().maxConcurrentStreams(1000))
+        .initialSettings(
+            Http2Settings.defaultSettings().maxConcurrentStreams(limits.maxConcurrentStreams()))
+        // Rapid reset (CVE-2023-44487): too many RST_STREAM per window → GOAWAY ENHANCE_YOUR_CALM.
+        .decoderEnforceMaxRstFramesPerWindow(
+            limits.maxResetsPerWindow(), limits.resetWindowSeconds())
         .gracefulShutdownTimeoutMillis(H2_GRACEFUL_SHUTDOWN_MS)
         .validateHeaders(true)
         .build();
   }
 
   private Http2MultiplexHandler multiplex() {
+    HttpLimits limits = rt.limits();
     return new Http2MultiplexHandler(
         new ChannelInitializer<Channel>() {
           @Override
@@ -153,6 +168,7 @@ public final class ProxyChannelInitializer extends ChannelInitializer<SocketChan
                 .pipeline()
                 .addLast(
                     new Http2StreamFrameToHttpObjectCodec(true),
+                    new RequestGuard(limits),
                     new ProxyHandler(rt, configuredPort, true));
           }
         });
@@ -161,20 +177,31 @@ public final class ProxyChannelInitializer extends ChannelInitializer<SocketChan
   /** Counts and registers downstream connections (for metrics and graceful shutdown). */
   static final class ConnectionTracker extends ChannelInboundHandlerAdapter {
     private final ProxyRuntime rt;
+    private final int maxConnections;
+    private boolean counted;
 
-    ConnectionTracker(ProxyRuntime rt) {
+    ConnectionTracker(ProxyRuntime rt, int maxConnections) {
       this.rt = rt;
+      this.maxConnections = maxConnections;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+      if (rt.metrics().activeConnections().get() >= maxConnections) {
+        // Over the cap: refuse at accept, before any byte is read or any buffer allocated.
+        ctx.close();
+        return;
+      }
+      counted = true;
       rt.connectionOpened(ctx.channel());
       ctx.fireChannelActive();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-      rt.connectionClosed();
+      if (counted) {
+        rt.connectionClosed();
+      }
       ctx.fireChannelInactive();
     }
   }

@@ -116,7 +116,9 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
   /** 414 for a too-long request line, 431 for too-large headers, else 400; then close. */
   private void rejectMalformed(Throwable cause) {
     HttpResponseStatus status = HttpResponseStatus.BAD_REQUEST;
-    if (cause instanceof TooLongHttpLineException) {
+    if (cause instanceof dev.gantry.proxy.hardening.RejectedRequestException r) {
+      status = HttpResponseStatus.valueOf(r.status());
+    } else if (cause instanceof TooLongHttpLineException) {
       status = HttpResponseStatus.REQUEST_URI_TOO_LONG;
     } else if (cause instanceof TooLongHttpHeaderException
         || cause instanceof TooLongFrameException) {
@@ -200,6 +202,8 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     up.addLast(new RelayHandler(client));
     removeIfPresent(cp, HttpServerExpectContinueHandler.class);
     removeIfPresent(cp, HttpServerUpgradeHandler.class);
+    removeIfPresent(cp, dev.gantry.proxy.hardening.RequestHeaderTimeout.class);
+    removeIfPresent(cp, dev.gantry.proxy.hardening.RequestGuard.class);
     removeIfPresent(cp, IdleStateHandler.class);
     cp.remove(this);
     removeIfPresent(up, UpstreamHandler.class);

@@ -1,5 +1,6 @@
 package dev.gantry.proxy.server;
 
+import dev.gantry.proxy.hardening.HttpLimits;
 import dev.gantry.proxy.metrics.ProxyMetrics;
 import dev.gantry.proxy.route.CompiledConfig;
 import io.netty.channel.Channel;
@@ -23,6 +24,7 @@ public final class ProxyRuntime {
       new DefaultChannelGroup("downstream", GlobalEventExecutor.INSTANCE);
   private volatile CompiledConfig config;
   private volatile boolean draining;
+  private volatile HttpLimits limits = HttpLimits.DEFAULTS;
 
   public ProxyRuntime(ProxyMetrics metrics, Transport transport) {
     this.metrics = metrics;
@@ -35,6 +37,15 @@ public final class ProxyRuntime {
 
   public void swap(CompiledConfig next) {
     this.config = next;
+  }
+
+  /** The limits new connections get (open connections keep theirs). */
+  public HttpLimits limits() {
+    return limits;
+  }
+
+  public void limits(HttpLimits next) {
+    this.limits = next;
   }
 
   public ProxyMetrics metrics() {

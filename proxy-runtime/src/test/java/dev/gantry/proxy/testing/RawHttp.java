@@ -124,6 +124,28 @@ public final class RawHttp implements AutoCloseable {
     return new Response(status, headers, body.toString(StandardCharsets.UTF_8));
   }
 
+  /** Half-closes: the server sees end of input after what was sent. */
+  public void closeOutput() throws IOException {
+    socket.shutdownOutput();
+  }
+
+  /**
+   * The status code of the first response line, or -1 when the server closed, reset or stayed
+   * silent for 5 s without one (for fuzzing, where any outcome but a crash is acceptable).
+   */
+  public int tryReadStatus() throws IOException {
+    socket.setSoTimeout(5000);
+    try {
+      String first = line();
+      if (first == null || !first.startsWith("HTTP/1.1 ") || first.length() < 12) {
+        return -1;
+      }
+      return Integer.parseInt(first.substring(9, 12));
+    } catch (java.net.SocketException | java.net.SocketTimeoutException e) {
+      return -1;
+    }
+  }
+
   /** True when the server closed the connection (EOF within the timeout). */
   public boolean closedByServer(int timeoutMs) throws IOException {
     socket.setSoTimeout(timeoutMs);

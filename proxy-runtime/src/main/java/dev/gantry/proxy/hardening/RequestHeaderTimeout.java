@@ -1,0 +1,107 @@
+package dev.gantry.proxy.hardening;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Bounds the time an HTTP/1.1 client takes to deliver a complete request head: armed when the
+ * connection opens and again when a response has been written, disarmed when a request head is
+ * decoded. A client trickling its headers (slowloris) or idling on a keep-alive connection past the
+ * deadline gets 408 and the connection closes. An idle-time reader timeout alone would not catch a
+ * client that sends one byte every few seconds.
+ */
+public final class RequestHeaderTimeout extends ChannelDuplexHandler {
+  private final long timeoutMillis;
+  private ScheduledFuture<?> timer;
+  private boolean waitingForResponse;
+
+  public RequestHeaderTimeout(long timeoutMillis) {
+    this.timeoutMillis = timeoutMillis;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    if (ctx.channel().isActive()) {
+      arm(ctx);
+    }
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    arm(ctx);
+    ctx.fireChannelActive();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof HttpRequest) {
+      disarm();
+      waitingForResponse = true;
+    }
+    ctx.fireChannelRead(msg);
+  }
+
+  @Override
+  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+    if (msg instanceof LastHttpContent && waitingForResponse) {
+      waitingForResponse = false;
+      arm(ctx);
+    }
+    ctx.write(msg, promise);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    disarm();
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    disarm();
+  }
+
+  private void arm(ChannelHandlerContext ctx) {
+    disarm();
+    timer = ctx.executor().schedule(() -> expire(ctx), timeoutMillis, TimeUnit.MILLISECONDS);
+  }
+
+  private void disarm() {
+    if (timer != null) {
+      timer.cancel(false);
+      timer = null;
+    }
+  }
+
+  private void expire(ChannelHandlerContext ctx) {
+    timer = null;
+    if (!ctx.channel().isActive() || waitingForResponse) {
+      return;
+    }
+    if (ctx.pipeline().get(Http2FrameCodec.class) != null) {
+      // The connection became HTTP/2 (h2c); its streams have no head deadline of this kind.
+      ctx.pipeline().remove(this);
+      return;
+    }
+    DefaultFullHttpResponse r =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1, HttpResponseStatus.REQUEST_TIMEOUT, Unpooled.EMPTY_BUFFER);
+    r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+    r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    // Written from this handler's position: it passes the codec's encoder only.
+    ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+  }
+}
