@@ -126,6 +126,12 @@ class GatewaySnapshotTest {
   }
 
   @Test
+  void streamedHashEqualsTheHashOfTheCanonicalBytes() {
+    assertThat(ContentHash.of(sample().routing()))
+        .isEqualTo(ContentHash.ofBytes(CanonicalJson.toBytes(sample().routing())));
+  }
+
+  @Test
   void versionIsAStableContentHash() {
     assertThat(sample().routing().version()).isEqualTo(sample().routing().version()).hasSize(16);
     assertThat(sample().version()).isEqualTo(sample().version());

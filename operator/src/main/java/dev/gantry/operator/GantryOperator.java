@@ -110,7 +110,13 @@ public final class GantryOperator implements AutoCloseable {
 
     StatusWriter writer =
         new StatusWriter(
-            client, caches, acks, leadership, clock, GatewayApiTranslator.CONTROLLER_NAME);
+            client,
+            caches,
+            acks,
+            leadership,
+            key -> store.get(key).map(s -> s.routing().version()).orElse(null),
+            clock,
+            GatewayApiTranslator.CONTROLLER_NAME);
     StatusFlusher flusher = new StatusFlusher(writer, options.statusDelay());
     acks.onChange(flusher::gateway);
     FleetApplier applier = new FleetApplier(client, leadership);

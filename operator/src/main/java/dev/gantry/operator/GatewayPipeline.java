@@ -81,7 +81,15 @@ public final class GatewayPipeline {
       return;
     }
     ResourceSnapshot input = inputs.forGateway(gateway);
-    TranslationResult result = translation.translate(input, clock.instant());
+    TranslationResult result;
+    try {
+      result = translation.translate(input, clock.instant());
+    } catch (RuntimeException e) {
+      // A pure function fails the same way on a retry: log, keep serving the last snapshot, and
+      // wait for the next change instead of spinning in JOSDK's retry loop.
+      LOG.log(System.Logger.Level.ERROR, "translation of Gateway " + key + " failed", e);
+      return;
+    }
 
     GatewaySnapshot translated = result.snapshots().get(key);
     if (translated != null) {
@@ -105,14 +113,10 @@ public final class GatewayPipeline {
             .filter(g -> ObjectKeys.key(g).equals(key))
             .findFirst()
             .orElse(null);
-    String routingVersion = store.get(key).map(s -> s.routing().version()).orElse(null);
     writer.gatewayTranslated(
         key,
         new StatusWriter.DesiredGateway(
-            computed,
-            routingVersion,
-            result.httpRoutes(),
-            GatewayAddresses.of(service.orElse(null))));
+            computed, result.httpRoutes(), GatewayAddresses.of(service.orElse(null))));
     flusher.gateway(key);
     for (GatewayClass c : result.gatewayClasses()) {
       writer.gatewayClassTranslated(c);

@@ -573,6 +573,21 @@ class OperatorIT {
             port: 80
             protocol: HTTP
         """);
+    apply(
+        cluster.client(),
+        """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata:
+          name: explode
+          namespace: infra
+        spec:
+          gatewayClassName: gantry
+          listeners:
+          - name: http
+            port: 80
+            protocol: HTTP
+        """);
     // The operator keeps working: a later edit of the real route still reaches the snapshot.
     apply(cluster.client(), route("r", "/still-working"));
     await()
@@ -594,6 +609,7 @@ class OperatorIT {
                     .value()
                     .equals("/still-working"));
     assertThat(op.snapshots().get("infra/orphan")).isEmpty();
+    assertThat(op.snapshots().get("infra/explode")).isEmpty();
     assertThat(
             cluster
                 .client()

@@ -92,6 +92,7 @@ public final class GantryProxy implements AutoCloseable {
       }
     }
     bound.putAll(added);
+    CompiledConfig previous = runtime.config();
     runtime.swap(compiled);
     current = snapshot;
     reloads++;
@@ -102,6 +103,47 @@ public final class GantryProxy implements AutoCloseable {
       // Stops accepting; connections already open finish their requests (a new request on them
       // finds no listener for the port and gets 404).
       bound.remove(port).close();
+    }
+    if (!removed.isEmpty()) {
+      closeIdleConnectionsOf(removed);
+    }
+    if (previous != null) {
+      Set<String> gone = routeNames(previous);
+      gone.removeAll(routeNames(compiled));
+      runtime.metrics().removeRoutes(gone);
+    }
+  }
+
+  private static Set<String> routeNames(CompiledConfig config) {
+    Set<String> names = new HashSet<>();
+    for (var listener : config.snapshot().routing().listeners()) {
+      for (var vhost : listener.virtualHosts()) {
+        for (var entry : vhost.routes()) {
+          names.add(entry.name());
+        }
+      }
+    }
+    return names;
+  }
+
+  /**
+   * Connections of removed listeners drain: idle HTTP/1.1 connections close now, busy ones after
+   * their response, HTTP/2 connections get GOAWAY and finish their open streams.
+   */
+  private void closeIdleConnectionsOf(Set<Integer> ports) {
+    for (Channel ch : runtime.downstreamChannels()) {
+      Integer port = ch.attr(ProxyChannelInitializer.CONFIGURED_PORT).get();
+      if (port == null || !ports.contains(port)) {
+        continue;
+      }
+      ch.eventLoop()
+          .execute(
+              () -> {
+                ProxyHandler h = ch.pipeline().get(ProxyHandler.class);
+                if (ch.pipeline().get(Http2FrameCodec.class) != null || (h != null && h.idle())) {
+                  ch.close();
+                }
+              });
     }
   }
 

@@ -43,17 +43,17 @@ public final class GatewayApiTranslator {
   /** The controllerName of the GatewayClasses Gantry serves. */
   public static final String CONTROLLER_NAME = "gantry.dev/gateway-controller";
 
-  private final CompiledRouteCache cache;
+  private final TranslationCache cache;
 
   public GatewayApiTranslator() {
-    this(new CompiledRouteCache());
+    this(new TranslationCache());
   }
 
   /**
    * @param cache per-route translations reused across calls (for the operator's repeated
    *     translations); must not be shared between threads translating concurrently
    */
-  public GatewayApiTranslator(CompiledRouteCache cache) {
+  public GatewayApiTranslator(TranslationCache cache) {
     this.cache = cache;
   }
 
@@ -85,7 +85,7 @@ public final class GatewayApiTranslator {
     RouteAttacher attacher = new RouteAttacher(gateways, index);
     Map<String, List<Attachment>> attachmentsByGateway = new HashMap<>();
     List<HTTPRoute> routes = new ArrayList<>();
-    CompiledRouteCache.Generation generation = cache.newGeneration(index);
+    TranslationCache.Generation generation = cache.newGeneration(index);
     for (HTTPRoute route : resources.httpRoutes()) {
       try {
         if (!attacher.concernsUs(route)) {
@@ -101,7 +101,6 @@ public final class GatewayApiTranslator {
         routes.add(routeFailure(route, e, now));
       }
     }
-    generation.finish();
 
     SnapshotAssembler assembler =
         new SnapshotAssembler(backends.clusters(), new EndpointsTranslator(index));
@@ -111,15 +110,17 @@ public final class GatewayApiTranslator {
     for (GatewayContext ctx : gateways.values()) {
       try {
         if (ctx.accepted()) {
+          List<Attachment> attachments = attachmentsByGateway.getOrDefault(ctx.key(), List.of());
           snapshots.put(
               ctx.key(),
-              assembler.assemble(ctx, attachmentsByGateway.getOrDefault(ctx.key(), List.of())));
+              generation.snapshot(ctx, attachments, () -> assembler.assemble(ctx, attachments)));
         }
         gatewayStatuses.add(statusBuilder.build(ctx, now));
       } catch (RuntimeException e) {
         gatewayStatuses.add(gatewayFailure(ctx.gateway(), e, now));
       }
     }
+    generation.finish();
     gatewayStatuses.sort(
         java.util.Comparator.comparing((Gateway g) -> g.getMetadata().getNamespace())
             .thenComparing(g -> g.getMetadata().getName()));

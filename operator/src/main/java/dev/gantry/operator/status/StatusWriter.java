@@ -4,7 +4,6 @@ import dev.gantry.operator.input.ObjectKeys;
 import dev.gantry.operator.input.ResourceCaches;
 import dev.gantry.operator.stream.ProxyAcks;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
@@ -24,7 +23,6 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,35 +61,39 @@ public final class StatusWriter {
 
   /** What the last translation decided for one Gateway. */
   public record DesiredGateway(
-      Gateway gateway,
-      String routingVersion,
-      List<HTTPRoute> routes,
-      List<GatewayStatusAddress> addresses) {}
+      Gateway gateway, List<HTTPRoute> routes, List<GatewayStatusAddress> addresses) {}
 
   private record SeenVersion(String version, Instant at) {}
+
+  /** Our last write of an object: its status, and the resourceVersion that write replaced. */
+  private record Written(String status, String replacedVersion) {}
 
   private final KubernetesClient client;
   private final ResourceCaches caches;
   private final ProxyAcks acks;
   private final Leadership leadership;
+  private final Function<String, String> routingVersions;
   private final Clock clock;
   private final String controllerName;
   private final Map<String, DesiredGateway> gateways = new ConcurrentHashMap<>();
   private final Map<String, GatewayClass> classes = new ConcurrentHashMap<>();
   private final Map<String, SeenVersion> seen = new ConcurrentHashMap<>();
   private final AtomicLong writes = new AtomicLong();
+  private final Map<String, Written> written = new ConcurrentHashMap<>();
 
   public StatusWriter(
       KubernetesClient client,
       ResourceCaches caches,
       ProxyAcks acks,
       Leadership leadership,
+      Function<String, String> routingVersions,
       Clock clock,
       String controllerName) {
     this.client = client;
     this.caches = caches;
     this.acks = acks;
     this.leadership = leadership;
+    this.routingVersions = routingVersions;
     this.clock = clock;
     this.controllerName = controllerName;
   }
@@ -103,14 +105,26 @@ public final class StatusWriter {
 
   public void gatewayTranslated(String gatewayKey, DesiredGateway desired) {
     gateways.put(gatewayKey, desired);
-    if (desired.routingVersion() != null) {
+  }
+
+  /**
+   * The routing version proxies are being sent now, read from the snapshot store rather than kept
+   * with the desired status: proxies ACK a new version as soon as it is published, possibly before
+   * the reconcile that published it has handed its statuses over, and Programmed must be judged
+   * against that new version, not the previous one. Also notes when a version was first seen, for
+   * the ACK grace period.
+   */
+  private String currentRoutingVersion(String gatewayKey) {
+    String version = routingVersions.apply(gatewayKey);
+    if (version != null) {
       seen.compute(
           gatewayKey,
           (k, prev) ->
-              prev != null && prev.version().equals(desired.routingVersion())
+              prev != null && prev.version().equals(version)
                   ? prev
-                  : new SeenVersion(desired.routingVersion(), clock.instant()));
+                  : new SeenVersion(version, clock.instant()));
     }
+    return version;
   }
 
   public void gatewayDeleted(String gatewayKey) {
@@ -203,10 +217,11 @@ public final class StatusWriter {
     List<Condition> conditions = computed.getConditions();
     Condition translated = Conditions.find(conditions, "Programmed");
     boolean translatorRejects = translated != null && "False".equals(translated.getStatus());
-    if (!translatorRejects && desired.routingVersion() != null) {
+    String version = currentRoutingVersion(gatewayKey);
+    if (!translatorRejects && version != null) {
       Condition programmed =
           programmedFromAcks(
-              gatewayKey, desired, live, Conditions.find(liveConditions, "Programmed"));
+              gatewayKey, version, live, Conditions.find(liveConditions, "Programmed"));
       if (programmed == null) {
         return null;
       }
@@ -244,53 +259,17 @@ public final class StatusWriter {
   }
 
   private Condition programmedFromAcks(
-      String gatewayKey, DesiredGateway desired, Gateway live, Condition liveProgrammed) {
-    String version = desired.routingVersion();
-    ProxyAcks.RoutingProgress p = acks.routingProgress(gatewayKey, version);
-    String status;
-    String reason;
-    String message;
-    if (p.rejection() != null) {
-      status = "False";
-      reason = "Invalid";
-      message = "proxies rejected routing version " + version + ": " + p.rejection();
-    } else if (p.connected() > 0 && p.acked() == p.connected()) {
-      status = "True";
-      reason = "Programmed";
-      message = p.acked() + " of " + p.connected() + " proxies run routing version " + version;
-    } else {
-      SeenVersion s = seen.get(gatewayKey);
-      boolean inGrace =
-          s != null
-              && s.version().equals(version)
-              && clock.instant().isBefore(s.at().plus(ACK_GRACE));
-      if (inGrace && p.connected() > 0) {
-        return null;
-      }
-      if (p.connected() == 0
-          && liveProgrammed != null
-          && "True".equals(liveProgrammed.getStatus())
-          && liveProgrammed.getMessage() != null
-          && liveProgrammed.getMessage().endsWith(" routing version " + version)) {
-        // No proxy is connected to this replica yet (e.g. right after an operator restart) but
-        // the live status says they ran this very version: proxies keep serving without us
-        // (static stability), so do not downgrade what we cannot see.
-        return liveProgrammed;
-      }
-      status = "False";
-      reason = "Pending";
-      message = p.acked() + " of " + p.connected() + " proxies run routing version " + version;
-    }
-    return new ConditionBuilder()
-        .withType("Programmed")
-        .withStatus(status)
-        .withReason(reason)
-        .withMessage(message)
-        .withObservedGeneration(live.getMetadata().getGeneration())
-        .withLastTransitionTime(
-            DateTimeFormatter.ISO_INSTANT.format(
-                clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)))
-        .build();
+      String gatewayKey, String version, Gateway live, Condition liveProgrammed) {
+    SeenVersion seenVersion = seen.get(gatewayKey);
+    return ProgrammedCondition.decide(
+            acks.routingProgress(gatewayKey, version),
+            version,
+            seenVersion != null && seenVersion.version().equals(version) ? seenVersion.at() : null,
+            clock.instant(),
+            ACK_GRACE,
+            liveProgrammed,
+            live.getMetadata().getGeneration())
+        .orElse(null);
   }
 
   private void flushRoutes(String gatewayKey, DesiredGateway desired) {
@@ -384,9 +363,30 @@ public final class StatusWriter {
       if (update == null) {
         return;
       }
+      String objectKey =
+          update.getKind()
+              + "/"
+              + update.getMetadata().getNamespace()
+              + "/"
+              + update.getMetadata().getName();
+      String status =
+          OrderInsensitive.canonical(
+              io.fabric8.kubernetes.client.utils.Serialization.jsonMapper()
+                  .valueToTree(update)
+                  .get("status"));
+      String liveVersion = live.getMetadata().getResourceVersion();
+      Written last = written.get(objectKey);
+      if (last != null
+          && last.status().equals(status)
+          && Objects.equals(last.replacedVersion(), liveVersion)) {
+        // The cache still shows the object as it was before our own write of this very status:
+        // it lags, the object does not need writing again.
+        return;
+      }
       try {
         client.resource(update).updateStatus();
         writes.incrementAndGet();
+        written.put(objectKey, new Written(status, liveVersion));
         return;
       } catch (KubernetesClientException e) {
         if (e.getCode() != 409) {

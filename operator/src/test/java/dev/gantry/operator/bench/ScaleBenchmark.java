@@ -83,6 +83,8 @@ public final class ScaleBenchmark {
           Thread.sleep(20);
         }
         System.out.printf("operator published %d snapshots in %d ms%n", gateways, ms(startAt));
+        settle(op);
+        long heapOperator = usedHeapAfterGc();
 
         Map<String, List<Sink>> sinks = new ConcurrentHashMap<>();
         List<SnapshotClient> clients = new ArrayList<>();
@@ -112,6 +114,8 @@ public final class ScaleBenchmark {
         settle(op);
         long heapAfter = usedHeapAfterGc();
 
+        cluster.drainRequests();
+        java.util.TreeMap<String, Integer> writtenKinds = new java.util.TreeMap<>();
         long[] routeMicros = new long[changes];
         long[] writesPerChange = new long[changes];
         for (int i = 0; i < changes; i++) {
@@ -133,10 +137,15 @@ public final class ScaleBenchmark {
           routeMicros[i] = (System.nanoTime() - start) / 1000;
           settle(op);
           writesPerChange[i] = op.statusWriter().writes() - writesBefore;
+          for (String w : cluster.drainStatusWrites()) {
+            String kind = w.replaceAll(".*/(gateways|httproutes|gatewayclasses)/.*", "$1");
+            writtenKinds.merge(kind, 1, Integer::sum);
+          }
         }
 
-        long[] endpointMicros = new long[changes];
-        for (int i = 0; i < changes; i++) {
+        int endpointChanges = changes * 4;
+        long[] endpointMicros = new long[endpointChanges];
+        for (int i = 0; i < endpointChanges; i++) {
           int g = (i * 7) % gateways;
           String key = "bench/gw-" + g;
           List<Sink> gatewaySinks = sinks.get(key);
@@ -160,16 +169,21 @@ public final class ScaleBenchmark {
             pct(routeMicros, 100) / 1000,
             changes);
         System.out.printf(
-            "EndpointSlice change -> all %d proxies applied: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+            "EndpointSlice change -> all %d proxies applied: p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d changes)%n",
             proxiesPer,
             pct(endpointMicros, 50) / 1000.0,
             pct(endpointMicros, 99) / 1000.0,
-            pct(endpointMicros, 100) / 1000.0);
+            pct(endpointMicros, 100) / 1000.0,
+            endpointChanges);
         System.out.printf(
             "status writes per HTTPRoute change: %s (min %d, max %d)%n",
             Arrays.toString(writesPerChange),
             Arrays.stream(writesPerChange).min().orElse(0),
             Arrays.stream(writesPerChange).max().orElse(0));
+        System.out.printf("status writes by kind over all route changes: %s%n", writtenKinds);
+        System.out.printf(
+            "operator heap (after GC, before proxies connect): %d MiB over the %d MiB baseline%n",
+            (heapOperator - heapBefore) >> 20, heapBefore >> 20);
         System.out.printf(
             "heap: %d MiB before operator, %d MiB with operator + %d clients (operator + clients delta %d MiB); translations %d%n",
             heapBefore >> 20,

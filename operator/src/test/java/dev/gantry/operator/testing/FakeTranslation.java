@@ -45,7 +45,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A stand-in for the translator (still a skeleton on this branch), just rich enough to exercise the
  * operator: one route entry per HTTPRoute rule (its first path prefix), Accepted/Programmed on the
  * Gateway, Accepted/ResolvedRefs on each route parent, Accepted on the class. A Gateway whose
- * listener is named "invalid" gets Programmed False, like the real translator does for bad input.
+ * listener is named "invalid" gets Programmed False, like the real translator does for bad input; a
+ * Gateway named "explode" makes it throw, standing in for a translator bug.
  */
 public final class FakeTranslation implements Translation {
 
@@ -58,6 +59,9 @@ public final class FakeTranslation implements Translation {
   @Override
   public TranslationResult translate(ResourceSnapshot in, Instant now) {
     calls.incrementAndGet();
+    if (in.gateways().stream().anyMatch(g -> g.getMetadata().getName().equals("explode"))) {
+      throw new IllegalStateException("translator bug triggered by Gateway explode");
+    }
     String time = now.truncatedTo(ChronoUnit.SECONDS).toString();
     TreeMap<String, GatewaySnapshot> snapshots = new TreeMap<>();
     List<Gateway> gateways = new ArrayList<>();

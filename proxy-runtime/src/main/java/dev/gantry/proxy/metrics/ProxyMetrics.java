@@ -63,6 +63,21 @@ public final class ProxyMetrics {
         .increment();
   }
 
+  /**
+   * Drops the meters of routes that no longer exist, so a long series of reloads with changing
+   * route names does not grow the registry without bound.
+   */
+  public void removeRoutes(java.util.Set<String> routes) {
+    for (String route : routes) {
+      for (String name : new String[] {"gantry.requests", "gantry.request.duration"}) {
+        for (io.micrometer.core.instrument.Meter m :
+            registry.find(name).tag("gateway", gateway).tag("route", route).meters()) {
+          registry.remove(m);
+        }
+      }
+    }
+  }
+
   /** Records a swap: bumps the reload counter and moves the version info gauge to the new one. */
   public synchronized void configApplied(String version) {
     reloads.increment();

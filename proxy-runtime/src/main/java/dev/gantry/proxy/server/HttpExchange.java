@@ -109,6 +109,9 @@ final class HttpExchange implements UpstreamListener {
   private UpstreamEndpoint endpoint;
   private Channel upstream;
   private int attempts;
+  private int staleRetries;
+  private boolean reusedConnection;
+  private long bodyBytes;
   private boolean waitingToRetry;
   private ScheduledFuture<?> requestTimer;
   private ScheduledFuture<?> attemptTimer;
@@ -384,6 +387,7 @@ final class HttpExchange implements UpstreamListener {
       return;
     }
     boolean last = content instanceof LastHttpContent;
+    bodyBytes += content.content().readableBytes();
     if (limitPending && !aborted && !responseComplete) {
       if (queued == null) {
         queued = new ArrayDeque<>(4);
@@ -454,7 +458,8 @@ final class HttpExchange implements UpstreamListener {
     attempts++;
     endpoint = cluster.pick();
     UpstreamPool pool = rt.pool(ctx.channel().eventLoop());
-    Future<Channel> f = websocket ? pool.connectDedicated(endpoint) : pool.acquire(endpoint);
+    boolean fresh = websocket || (staleRetries > 0 && endpoint.protocol() != AppProtocol.H2C);
+    Future<Channel> f = fresh ? pool.connectDedicated(endpoint) : pool.acquire(endpoint);
     int attempt = attempts;
     UpstreamEndpoint ep = endpoint;
     if (f.isDone()) {
@@ -480,14 +485,16 @@ final class HttpExchange implements UpstreamListener {
     upstream = f.getNow();
     UpstreamHandler h = upstream.pipeline().get(UpstreamHandler.class);
     h.attach(this);
+    reusedConnection = h.reused();
     if (rule.backendTimeoutMs() > 0) {
       attemptTimer =
           ctx.executor()
               .schedule(this::onAttemptTimeout, rule.backendTimeoutMs(), TimeUnit.MILLISECONDS);
     }
+    // Later attempts need the headers as prepared, so only a retrying rule pays for a copy.
+    HttpHeaders headers = rule.retry() == null ? upstreamHeaders : upstreamHeaders.copy();
     HttpRequest head =
-        new DefaultHttpRequest(
-            HttpVersion.HTTP_1_1, request.method(), upstreamUri, upstreamHeaders.copy());
+        new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), upstreamUri, headers);
     upstream.write(head, upstream.voidPromise());
     if (attempt == 1) {
       if (queued != null) {
@@ -667,6 +674,18 @@ final class HttpExchange implements UpstreamListener {
     rt.metrics().upstreamError(cluster.name(), kind);
     if (responseStarted) {
       abortClient();
+    } else if (rule.retry() == null
+        && reusedConnection
+        && requestComplete
+        && bodyBytes == 0
+        && staleRetries == 0) {
+      // A pooled connection the upstream had already closed (keep-alive race): a bodyless request
+      // gets one more try on a fresh connection. Rules with a retry policy use their own budget.
+      staleRetries++;
+      cancel(attemptTimer);
+      attemptTimer = null;
+      releaseQueued();
+      startAttempt();
     } else {
       retryOrFail(503);
     }

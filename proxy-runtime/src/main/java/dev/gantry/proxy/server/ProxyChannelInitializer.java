@@ -36,6 +36,11 @@ public final class ProxyChannelInitializer extends ChannelInitializer<SocketChan
   static final int MAX_UPGRADE_BODY = 64 * 1024;
 
   static final int IDLE_SECONDS = 120;
+
+  /** The configured listener port a downstream connection was accepted on. */
+  public static final io.netty.util.AttributeKey<Integer> CONFIGURED_PORT =
+      io.netty.util.AttributeKey.valueOf("gantry.configuredPort");
+
   static final long H2_GRACEFUL_SHUTDOWN_MS = 10_000;
 
   private final ProxyRuntime rt;
@@ -60,6 +65,7 @@ public final class ProxyChannelInitializer extends ChannelInitializer<SocketChan
 
   @Override
   protected void initChannel(SocketChannel ch) {
+    ch.attr(CONFIGURED_PORT).set(configuredPort);
     ch.pipeline().addLast(new ConnectionTracker(rt));
     HttpServerCodec codec = new HttpServerCodec(decoderConfig());
     HttpServerUpgradeHandler upgrade =

@@ -147,7 +147,8 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     if (http2Stream) {
       return;
     }
-    if (closeAfterResponse || !ex.keepAlive()) {
+    if (closeAfterResponse || !ex.keepAlive() || rt.config().port(configuredPort) == null) {
+      // (A removed listener's connections close once their request is done.)
       closeAfterResponse = true;
       releasePipelined();
       ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);

@@ -11,9 +11,16 @@ import io.netty.util.ReferenceCountUtil;
  */
 final class UpstreamHandler extends ChannelInboundHandlerAdapter {
   private UpstreamListener listener;
+  private int uses;
 
   void attach(UpstreamListener l) {
     this.listener = l;
+    uses++;
+  }
+
+  /** True when this connection served an exchange before (it came from the idle pool). */
+  boolean reused() {
+    return uses > 1;
   }
 
   void detach() {

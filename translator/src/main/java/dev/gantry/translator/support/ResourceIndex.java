@@ -26,6 +26,7 @@ public final class ResourceIndex {
   private final Map<String, List<EndpointSlice>> slicesByService = new HashMap<>();
   private final ReferenceGrants referenceGrants;
   private final String dependencyFingerprint;
+  private final String snapshotFingerprint;
 
   public ResourceIndex(ResourceSnapshot snapshot) {
     for (Service s : snapshot.services()) {
@@ -51,7 +52,20 @@ public final class ResourceIndex {
       }
     }
     referenceGrants = new ReferenceGrants(snapshot.referenceGrants());
-    dependencyFingerprint = fingerprint(snapshot);
+    dependencyFingerprint = fingerprint(List.of(snapshot.services(), snapshot.referenceGrants()));
+    snapshotFingerprint =
+        dependencyFingerprint == null
+            ? null
+            : fingerprint(
+                List.of(snapshot.endpointSlices(), snapshot.secrets(), snapshot.namespaces()));
+  }
+
+  /**
+   * The resourceVersions of what a snapshot reads beyond its routes and Gateway (EndpointSlices,
+   * Secrets, Namespaces, plus everything in {@link #dependencyFingerprint()}), or {@code null}.
+   */
+  public String snapshotFingerprint() {
+    return snapshotFingerprint == null ? null : dependencyFingerprint + "+" + snapshotFingerprint;
   }
 
   /**
@@ -62,10 +76,9 @@ public final class ResourceIndex {
     return dependencyFingerprint;
   }
 
-  private static String fingerprint(ResourceSnapshot snapshot) {
+  private static String fingerprint(List<List<? extends HasMetadata>> lists) {
     StringBuilder sb = new StringBuilder();
-    for (List<? extends HasMetadata> list :
-        List.of(snapshot.services(), snapshot.referenceGrants())) {
+    for (List<? extends HasMetadata> list : lists) {
       for (HasMetadata o : list) {
         String rv = o.getMetadata().getResourceVersion();
         if (rv == null || rv.isEmpty()) {

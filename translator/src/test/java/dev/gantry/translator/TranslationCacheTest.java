@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * Reusing per-route translations must never change the result: a cached translator gives the same
  * output as a fresh one, picks up a changed route, and notices a changed Service it depends on.
  */
-class CompiledRouteCacheTest {
+class TranslationCacheTest {
 
   private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
 
@@ -34,6 +34,24 @@ class CompiledRouteCacheTest {
       spec:
         gatewayClassName: gantry
         listeners: [{name: http, port: 80, protocol: HTTP}]
+      ---
+      apiVersion: gateway.networking.k8s.io/v1
+      kind: Gateway
+      metadata: {name: other, namespace: ns, resourceVersion: "1"}
+      spec:
+        gatewayClassName: gantry
+        listeners: [{name: http, port: 80, protocol: HTTP}]
+      ---
+      apiVersion: gateway.networking.k8s.io/v1
+      kind: HTTPRoute
+      metadata: {name: c, namespace: ns, uid: u-c, resourceVersion: "1", generation: 1}
+      spec:
+        parentRefs: [{name: other}]
+        rules: [{backendRefs: [{name: svc, port: 8080}]}]
+      ---
+      apiVersion: v1
+      kind: Namespace
+      metadata: {name: ns, resourceVersion: "1"}
       ---
       apiVersion: v1
       kind: Service
@@ -67,12 +85,13 @@ class CompiledRouteCacheTest {
 
   @Test
   void cachedTranslationEqualsAFreshOneAcrossChanges() {
-    GatewayApiTranslator cached = new GatewayApiTranslator(new CompiledRouteCache());
+    GatewayApiTranslator cached = new GatewayApiTranslator(new TranslationCache());
     List<HasMetadata> v1 = parse(INPUT);
     assertThat(render(cached.translate(ResourceSnapshot.of(v1), NOW)))
         .isEqualTo(render(new GatewayApiTranslator().translate(ResourceSnapshot.of(v1), NOW)));
     // Same input again: served from the cache, same bytes.
-    assertThat(render(cached.translate(ResourceSnapshot.of(v1), NOW)))
+    TranslationResult first = cached.translate(ResourceSnapshot.of(v1), NOW);
+    assertThat(render(first))
         .isEqualTo(render(new GatewayApiTranslator().translate(ResourceSnapshot.of(v1), NOW)));
 
     // Route b changes (new resourceVersion): only its translation is redone and the result follows.
@@ -96,6 +115,9 @@ class CompiledRouteCacheTest {
     assertThat(render(afterChange))
         .isEqualTo(render(new GatewayApiTranslator().translate(ResourceSnapshot.of(v2), NOW)));
     assertThat(CanonicalJson.toJson(afterChange.snapshots().get("ns/gw"))).contains("/b2");
+    // The other Gateway does not depend on route b: its snapshot is reused as is.
+    assertThat(afterChange.snapshots().get("ns/other")).isSameAs(first.snapshots().get("ns/other"));
+    assertThat(afterChange.snapshots().get("ns/gw")).isNotSameAs(first.snapshots().get("ns/gw"));
 
     // The Service changes its port's appProtocol: every route depending on it is re-translated.
     List<HasMetadata> v3 =

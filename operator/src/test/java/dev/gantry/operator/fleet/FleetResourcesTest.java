@@ -1,0 +1,85 @@
+package dev.gantry.operator.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gantry.api.v1alpha1.GantryProxyConfigSpec;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class FleetResourcesTest {
+
+  static Gateway gateway(String name) {
+    return Serialization.unmarshal(
+        """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata: {name: %s, namespace: infra, uid: u-1}
+        spec:
+          gatewayClassName: gantry
+          listeners:
+          - {name: http, port: 80, protocol: HTTP}
+          - {name: http-alt, hostname: a.example, port: 80, protocol: HTTP}
+          - {name: https, port: 443, protocol: HTTPS}
+        """
+            .formatted(name),
+        Gateway.class);
+  }
+
+  static <T> T only(List<HasMetadata> objects, Class<T> type) {
+    return objects.stream().filter(type::isInstance).map(type::cast).findFirst().orElseThrow();
+  }
+
+  @Test
+  void defaultsAreTwoReplicasALoadBalancerAndNoAutoscaler() {
+    List<HasMetadata> objects =
+        new FleetResources("op:18000").desired(gateway("gw"), FleetSettings.resolve(null, "img"));
+    assertThat(objects)
+        .extracting(HasMetadata::getKind)
+        .containsExactly("ServiceAccount", "Deployment", "Service", "PodDisruptionBudget");
+    assertThat(only(objects, Deployment.class).getSpec().getReplicas()).isEqualTo(2);
+    Service svc = only(objects, Service.class);
+    assertThat(svc.getSpec().getType()).isEqualTo("LoadBalancer");
+    assertThat(svc.getSpec().getPorts()).extracting(p -> p.getPort()).containsExactly(80, 443);
+  }
+
+  @Test
+  void autoscalingHandsTheReplicaCountToTheAutoscaler() {
+    var spec =
+        new GantryProxyConfigSpec(
+            7, null, null, new GantryProxyConfigSpec.Autoscaling(null, 10, null), null, null);
+    List<HasMetadata> objects =
+        new FleetResources("op:18000").desired(gateway("gw"), FleetSettings.resolve(spec, "img"));
+    HorizontalPodAutoscaler hpa = only(objects, HorizontalPodAutoscaler.class);
+    assertThat(hpa.getSpec().getMinReplicas()).isEqualTo(2);
+    assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(10);
+    assertThat(hpa.getSpec().getMetrics().get(0).getResource().getTarget().getAverageUtilization())
+        .isEqualTo(70);
+    assertThat(only(objects, Deployment.class).getSpec().getReplicas()).isNull();
+  }
+
+  @Test
+  void aLongGatewayNameGivesValidNamesAndLabels() {
+    String name = "very-long-gateway-name-".repeat(5) + "end";
+    List<HasMetadata> objects =
+        new FleetResources("op:18000").desired(gateway(name), FleetSettings.resolve(null, "img"));
+    for (HasMetadata o : objects) {
+      assertThat(o.getMetadata().getName()).hasSizeLessThanOrEqualTo(63);
+      assertThat(o.getMetadata().getLabels().values()).allMatch(v -> v.length() <= 63);
+    }
+    assertThat(
+            only(objects, Deployment.class)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getArgs())
+        .contains("infra/" + name);
+  }
+}
