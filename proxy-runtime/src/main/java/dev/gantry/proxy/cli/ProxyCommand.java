@@ -83,7 +83,17 @@ final class ProxyCommand implements Callable<Integer> {
             operator,
             gateway,
             id,
-            proxy::apply,
+            new dev.gantry.proxy.control.SnapshotSink() {
+              @Override
+              public void apply(dev.gantry.model.GatewaySnapshot s) {
+                proxy.apply(s);
+              }
+
+              @Override
+              public void readyReplicas(int replicas) {
+                proxy.readyReplicas(replicas);
+              }
+            },
             new SnapshotFile(snapshotFile),
             Backoff.defaults());
     Gauge.builder("gantry_control_reconnects", client, SnapshotClient::reconnects)
