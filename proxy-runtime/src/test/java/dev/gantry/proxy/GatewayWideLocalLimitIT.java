@@ -59,6 +59,8 @@ class GatewayWideLocalLimitIT {
           proxies.add(p);
         }
         int passed = load(proxies, 2 * n);
+        System.out.println(
+            "local Gateway-wide limit " + n + " across 3 replicas: " + passed + " passed");
         assertThat(passed).isBetween((int) (n * 0.95), (int) (n * 1.05));
         assertThat(passed).isEqualTo(n); // 300 / 3 divides evenly: exact here
 

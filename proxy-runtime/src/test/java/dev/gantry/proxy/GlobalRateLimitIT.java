@@ -128,6 +128,8 @@ class GlobalRateLimitIT {
           assertThat(s).isIn(200, 429);
           ok += s == 200 ? 1 : 0;
         }
+        System.out.println(
+            "global limit " + n + " across 3 proxies sharing Redis: " + ok + " passed");
         assertThat(ok).isBetween((int) (n * 0.99), (int) (n * 1.01));
       } finally {
         pool.shutdownNow();

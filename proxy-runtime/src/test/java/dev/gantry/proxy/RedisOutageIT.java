@@ -99,6 +99,16 @@ class RedisOutageIT {
       // ...and the typical one does not wait for the store at all: the breaker fails it fast.
       List<Long> millis = new ArrayList<>(all.stream().map(Sample::millis).toList());
       Collections.sort(millis);
+      System.out.println(
+          "Redis down: "
+              + all.size()
+              + " requests, median "
+              + millis.get(millis.size() / 2)
+              + " ms, max "
+              + millis.get(millis.size() - 1)
+              + " ms (store timeout "
+              + STORE_TIMEOUT.toMillis()
+              + " ms)");
       assertThat(millis.get(millis.size() / 2)).isLessThan(STORE_TIMEOUT.toMillis() / 2);
       assertThat(f.registry.scrape()).containsPattern("result=\"store_error\"} [1-9]");
 

@@ -2,8 +2,6 @@ package dev.gantry.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.fabric8.generator.annotation.Max;
-import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
@@ -100,9 +98,13 @@ public record RateLimitPolicySpec(
   @ValidationRule(
       value = "!self.per.matches('^(0+(h|m|s|ms))+$')",
       message = "per must be greater than zero")
+  // A CEL bound rather than @Min/@Max: those are written as floats (minimum: 1.0), which a YAML
+  // round trip (Helm) turns into integers, so the chart's copy would never compare equal.
+  @ValidationRule(
+      value = "self.requests >= 1 && self.requests <= 1000000000",
+      message = "requests must be between 1 and 1000000000")
   public record RateSpec(
-      @Required @Min(1) @Max(1_000_000_000) @JsonPropertyDescription("Requests per window.")
-          Long requests,
+      @Required @JsonPropertyDescription("Requests per window.") Long requests,
       @Required
           @Pattern(DURATION_PATTERN)
           @JsonPropertyDescription("The window, a GEP-2257 duration such as 1s, 1m or 1h30m.")

@@ -66,7 +66,7 @@ class CrdDriftTest {
             .replaceAll("\\s+", " ")
             .replace("\\ ", "");
     assertThat(crd)
-        .contains("minimum: 1.0")
+        .contains("self.requests >= 1")
         .contains("maxItems: 16")
         .contains("exactly one of clientIP, header, path, method, queryParam")
         .contains("per must be greater than zero")
