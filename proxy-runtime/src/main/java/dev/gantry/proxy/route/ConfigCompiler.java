@@ -11,6 +11,7 @@ import dev.gantry.model.routing.ListenerProtocol;
 import dev.gantry.model.routing.RouteEntry;
 import dev.gantry.model.routing.Rule;
 import dev.gantry.model.routing.VirtualHost;
+import dev.gantry.model.routing.filter.Cors;
 import dev.gantry.model.routing.filter.Filter;
 import dev.gantry.model.routing.filter.RequestMirror;
 import dev.gantry.model.secrets.TlsCertificate;
@@ -18,6 +19,8 @@ import dev.gantry.proxy.filter.FilterStep;
 import dev.gantry.proxy.metrics.RouteMetrics;
 import dev.gantry.proxy.tls.PortTls;
 import dev.gantry.proxy.tls.TlsContextFactory;
+import dev.gantry.proxy.ratelimit.RateLimitEngine;
+import dev.gantry.proxy.ratelimit.RateLimitStep;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.handler.ssl.SslContext;
 import java.util.ArrayList;
@@ -36,15 +39,27 @@ import java.util.Set;
 public final class ConfigCompiler {
   private final MeterRegistry registry;
   private final String gateway;
+  private final RateLimitEngine rateLimits;
   private final TlsContextFactory tlsContexts;
 
   public ConfigCompiler(MeterRegistry registry, String gateway) {
-    this(registry, gateway, new TlsContextFactory());
+    this(registry, gateway, null);
   }
 
-  public ConfigCompiler(MeterRegistry registry, String gateway, TlsContextFactory tlsContexts) {
+  /** A compiler that also compiles rate limits, keeping their buckets across reloads. */
+  public ConfigCompiler(MeterRegistry registry, String gateway, RateLimitEngine rateLimits) {
+    this(registry, gateway, rateLimits, new TlsContextFactory());
+  }
+
+  /** ... and builds TLS contexts with {@code tlsContexts}, which caches them across reloads. */
+  public ConfigCompiler(
+      MeterRegistry registry,
+      String gateway,
+      RateLimitEngine rateLimits,
+      TlsContextFactory tlsContexts) {
     this.registry = registry;
     this.gateway = gateway;
+    this.rateLimits = rateLimits;
     this.tlsContexts = tlsContexts;
   }
 
@@ -68,6 +83,9 @@ public final class ConfigCompiler {
       Rule rule = ruleList.get(i);
       rules.put(rule.name(), compileRule(rule, clusters, "routing.rules[" + i + "]", errors));
     }
+    RateLimitEngine.Compiled limits = rateLimits == null ? null : rateLimits.compile(snapshot);
+    Map<String, Rule> ruleModels = new HashMap<>();
+    ruleList.forEach(r -> ruleModels.put(r.name(), r));
     Map<Integer, HostTable.Builder<CompiledListener>> byPort = new HashMap<>();
     Map<Integer, HostTable.Builder<SslContext>> tlsByPort = new HashMap<>();
     Map<Integer, ListenerProtocol> protocolByPort = new HashMap<>();
@@ -93,7 +111,8 @@ public final class ConfigCompiler {
                     e.name(),
                     new RouteMatcher(e.match()),
                     rules.get(e.rule()),
-                    new RouteMetrics(registry, gateway, e.name())));
+                    new RouteMetrics(registry, gateway, e.name()),
+                    rateLimitStep(limits, listener, ruleModels.get(e.rule()))));
           } catch (PatternSyntaxException ex) {
             errors.add(field + ": " + ex.getPattern() + " (expected: an RE2 regular expression)");
           }
@@ -173,6 +192,15 @@ public final class ConfigCompiler {
     } catch (IllegalArgumentException e) {
       errors.add(field + ".certificates[0]: " + e.getMessage());
     }
+  }
+
+  private static RateLimitStep rateLimitStep(
+      RateLimitEngine.Compiled limits, Listener listener, Rule rule) {
+    if (limits == null || rule == null) {
+      return null;
+    }
+    boolean cors = rule.filters().stream().anyMatch(f -> f instanceof Cors);
+    return limits.step(listener.policies(), rule.policies(), cors);
   }
 
   private static CompiledRule compileRule(

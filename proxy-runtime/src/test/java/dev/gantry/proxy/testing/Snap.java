@@ -40,9 +40,28 @@ public final class Snap {
   private final Map<String, List<Endpoint>> endpoints = new LinkedHashMap<>();
   private final Map<String, Rule> rules = new LinkedHashMap<>();
   private final Map<String, ListenerDraft> listeners = new LinkedHashMap<>();
+  private final List<dev.gantry.model.routing.RateLimit> rateLimits = new ArrayList<>();
+  private final Map<String, List<dev.gantry.model.routing.PolicyRef>> listenerPolicies =
+      new LinkedHashMap<>();
   private int entryCounter;
 
   private final Map<String, TlsCertificate> certificates = new LinkedHashMap<>();
+
+  /** Adds a rate limit to the routing part. */
+  public Snap rateLimit(dev.gantry.model.routing.RateLimit rl) {
+    rateLimits.add(rl);
+    return this;
+  }
+
+  /** Attaches a rate limit to a listener (as a Gateway-level policy does). */
+  public Snap listenerRateLimit(String listener, String rateLimit) {
+    listenerPolicies
+        .computeIfAbsent(listener, l -> new ArrayList<>())
+        .add(
+            new dev.gantry.model.routing.PolicyRef(
+                dev.gantry.model.routing.RateLimit.KIND, rateLimit));
+    return this;
+  }
 
   private record ListenerDraft(
       String name,
@@ -116,13 +135,15 @@ public final class Snap {
               d.tls() == null ? ListenerProtocol.HTTP : ListenerProtocol.HTTPS,
               d.hostname(),
               d.tls(),
-              vhs));
+              vhs,
+              listenerPolicies.getOrDefault(d.name(), List.of())));
     }
     List<ClusterEndpoints> ces = new ArrayList<>();
     endpoints.forEach((c, eps) -> ces.add(new ClusterEndpoints(c, eps)));
     return GatewaySnapshot.of(
         GATEWAY,
-        RoutingConfig.of(ls, new ArrayList<>(rules.values()), new ArrayList<>(clusters.values())),
+        RoutingConfig.of(
+            ls, new ArrayList<>(rules.values()), new ArrayList<>(clusters.values()), rateLimits),
         EndpointsConfig.of(ces),
         SecretsConfig.of(new ArrayList<>(certificates.values())));
   }
