@@ -34,4 +34,19 @@ final class AlpnPipeline extends ApplicationProtocolNegotiationHandler {
               + ")");
     }
   }
+
+  /**
+   * A failed handshake (unknown SNI name, no shared version or cipher, a scanner) closes the
+   * connection without a log line: on an internet-facing port these are constant, and logging each
+   * on the event loop would hand a client a way to flood the log.
+   */
+  @Override
+  protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
+    ctx.close();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    ctx.close();
+  }
 }
