@@ -62,7 +62,7 @@ final class OperatorCommand implements Callable<Integer> {
 
   @Option(
       names = "--metrics-port",
-      defaultValue = "9090",
+      defaultValue = "8080",
       description = "Port of Prometheus /metrics (default: ${DEFAULT-VALUE}).")
   int metricsPort;
 

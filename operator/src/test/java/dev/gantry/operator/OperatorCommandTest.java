@@ -83,7 +83,7 @@ class OperatorCommandTest {
             "--snapshot-port=18000",
             "--snapshot-address=gantry-operator.gantry-system.svc:18000",
             "--health-port=8081",
-            "--metrics-port=9090",
+            "--metrics-port=8080",
             "--log-level=info",
             "--lease-name=gantry-leader",
             "--lease-namespace=gantry-system",
@@ -98,7 +98,7 @@ class OperatorCommandTest {
     assertThat(o.identity()).isEqualTo("gantry-operator-7d9f-abcde");
     assertThat(o.caSecret()).isEqualTo("gantry-ca");
     assertThat(r.command().healthPort).isEqualTo(8081);
-    assertThat(r.command().metricsPort).isEqualTo(9090);
+    assertThat(r.command().metricsPort).isEqualTo(8080);
 
     // The defaults file reached the fleet: what a Gateway without a GantryProxyConfig gets.
     FleetSettings fleet = FleetSettings.resolve(null, o.effectiveDefaults());
