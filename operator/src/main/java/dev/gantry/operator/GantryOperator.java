@@ -1,6 +1,6 @@
 package dev.gantry.operator;
 
-import dev.gantry.operator.api.v1alpha1.GantryProxyConfigSpec;
+import dev.gantry.api.v1alpha1.GantryProxyConfigSpec;
 import dev.gantry.operator.fleet.FleetApplier;
 import dev.gantry.operator.fleet.FleetResources;
 import dev.gantry.operator.fleet.ProxyDefaults;

@@ -1,12 +1,14 @@
 package dev.gantry.proxy.cli;
 
 import dev.gantry.model.CanonicalJson;
+import dev.gantry.model.GatewaySnapshot;
 import dev.gantry.proxy.GantryProxy;
 import dev.gantry.proxy.ProxySettings;
 import dev.gantry.proxy.admin.AdminHandlers;
 import dev.gantry.proxy.admin.AdminServer;
 import dev.gantry.proxy.control.ProxyControlOptions;
 import dev.gantry.proxy.control.SnapshotClient;
+import dev.gantry.proxy.control.SnapshotSink;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -65,6 +67,8 @@ final class ProxyCommand implements Callable<Integer> {
       description = "HOST:PORT of /ready /live /config /metrics (default: ${DEFAULT-VALUE}).")
   String adminAddress;
 
+  @picocli.CommandLine.Mixin RateLimitOptions rateLimits = new RateLimitOptions();
+
   @Option(
       names = "--log-level",
       defaultValue = "info",
@@ -104,8 +108,21 @@ final class ProxyCommand implements Callable<Integer> {
     String id = control.nodeId();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     GantryProxy proxy =
-        GantryProxy.start(new ProxySettings(listenAddress, p -> p, 0, registry, gateway));
-    SnapshotClient client = control.client(proxy::apply);
+        GantryProxy.start(
+            new ProxySettings(listenAddress, p -> p, 0, registry, gateway, rateLimits.settings()));
+    SnapshotClient client =
+        control.client(
+            new SnapshotSink() {
+              @Override
+              public void apply(GatewaySnapshot s) {
+                proxy.apply(s);
+              }
+
+              @Override
+              public void readyReplicas(int replicas) {
+                proxy.readyReplicas(replicas);
+              }
+            });
     Gauge.builder("gantry_control_reconnects", client, SnapshotClient::reconnects)
         .description("Times the snapshot stream to the operator was re-established")
         .register(registry);
