@@ -13,6 +13,7 @@ import dev.gantry.proxy.control.Backoff;
 import dev.gantry.proxy.control.SnapshotClient;
 import dev.gantry.proxy.control.SnapshotFile;
 import dev.gantry.proxy.echo.EchoServer;
+import dev.gantry.proxy.testing.LeakGuard;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import java.io.IOException;
@@ -29,14 +30,17 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole control loop on loopback: YAML applied to the mock API server → the operator with the
  * real translator → the snapshot stream → a real {@link GantryProxy} (listener port 80 mapped to an
- * ephemeral one) → HTTP answered by the right real {@link EchoServer}.
+ * ephemeral one) → HTTP answered by the right real {@link EchoServer}. A Netty leak anywhere in the
+ * proxy or the echo servers fails the class ({@link LeakGuard}, level paranoid).
  */
 @Timeout(180)
+@ExtendWith(LeakGuard.class)
 class LoopbackIT {
 
   static final String GW = "infra/gw";
