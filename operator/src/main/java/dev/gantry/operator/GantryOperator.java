@@ -1,7 +1,9 @@
 package dev.gantry.operator;
 
+import dev.gantry.api.v1alpha1.GantryProxyConfigSpec;
 import dev.gantry.operator.fleet.FleetApplier;
 import dev.gantry.operator.fleet.FleetResources;
+import dev.gantry.operator.fleet.ProxyDefaults;
 import dev.gantry.operator.input.EndpointsResolver;
 import dev.gantry.operator.status.Leadership;
 import dev.gantry.operator.status.LeaseLeadership;
@@ -17,6 +19,10 @@ import dev.gantry.operator.watch.InformerCaches;
 import dev.gantry.translator.GatewayApiTranslator;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,6 +43,11 @@ public final class GantryOperator implements AutoCloseable {
    * @param identity this replica's name in the Lease
    * @param leaseDuration how long a leader's lease lasts without renewal
    * @param statusDelay how long status flushes are coalesced
+   * @param leaseName name of the leader-election Lease
+   * @param proxyDefaults fleet defaults ({@code --proxy-defaults}); its image wins over {@code
+   *     proxyImage} only when {@code proxyImage} is null
+   * @param caSecret the Secret holding the control channel's CA (recorded for the TLS work; not
+   *     read yet), null when unset
    */
   public record Options(
       InetSocketAddress grpcAddress,
@@ -45,7 +56,49 @@ public final class GantryOperator implements AutoCloseable {
       String leaseNamespace,
       String identity,
       Duration leaseDuration,
-      Duration statusDelay) {}
+      Duration statusDelay,
+      String leaseName,
+      ProxyDefaults proxyDefaults,
+      String caSecret) {
+
+    /** Built-in proxy defaults with {@code proxyImage}, the default Lease name, no CA. */
+    public Options(
+        InetSocketAddress grpcAddress,
+        String advertiseAddress,
+        String proxyImage,
+        String leaseNamespace,
+        String identity,
+        Duration leaseDuration,
+        Duration statusDelay) {
+      this(
+          grpcAddress,
+          advertiseAddress,
+          proxyImage,
+          leaseNamespace,
+          identity,
+          leaseDuration,
+          statusDelay,
+          LEASE_NAME,
+          ProxyDefaults.builtIn(),
+          null);
+    }
+
+    /** The fleet defaults, with {@code proxyImage} (when set) as the default image. */
+    ProxyDefaults effectiveDefaults() {
+      ProxyDefaults d = proxyDefaults == null ? ProxyDefaults.builtIn() : proxyDefaults;
+      if (proxyImage == null) {
+        return d;
+      }
+      var s = d.spec();
+      return new ProxyDefaults(
+          new GantryProxyConfigSpec(
+              s.replicas(), s.resources(), s.service(), s.autoscaling(), proxyImage, s.logLevel()),
+          d.imagePullPolicy(),
+          d.rateLimit(),
+          d.accessLog(),
+          d.tracing());
+    }
+  }
 
   public static final String LEASE_NAME = "gantry-operator-leader";
 
@@ -57,6 +110,8 @@ public final class GantryOperator implements AutoCloseable {
   private final StatusFlusher flusher;
   private final FleetApplier fleet;
   private final LeaseLeadership lease;
+  private final PrometheusMeterRegistry metrics;
+  private volatile boolean closed;
 
   private GantryOperator(
       Operator operator,
@@ -66,7 +121,9 @@ public final class GantryOperator implements AutoCloseable {
       StatusWriter statusWriter,
       StatusFlusher flusher,
       FleetApplier fleet,
-      LeaseLeadership lease) {
+      LeaseLeadership lease,
+      PrometheusMeterRegistry metrics) {
+    this.metrics = metrics;
     this.operator = operator;
     this.server = server;
     this.store = store;
@@ -84,6 +141,7 @@ public final class GantryOperator implements AutoCloseable {
   public static GantryOperator start(
       KubernetesClient client, Options options, Translation translation) {
     Clock clock = Clock.systemUTC();
+    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     SnapshotStore store = new SnapshotStore();
     ProxyAcks acks = new ProxyAcks();
     InformerCaches caches = new InformerCaches();
@@ -101,7 +159,7 @@ public final class GantryOperator implements AutoCloseable {
           new LeaseLeadership(
               client,
               options.leaseNamespace(),
-              LEASE_NAME,
+              options.leaseName() == null ? LEASE_NAME : options.leaseName(),
               options.identity(),
               options.leaseDuration(),
               () -> Thread.ofVirtual().name("gantry-new-leader").start(() -> onLead.get().run()));
@@ -129,8 +187,9 @@ public final class GantryOperator implements AutoCloseable {
             applier,
             writer,
             flusher,
-            options.proxyImage(),
-            clock);
+            options.effectiveDefaults(),
+            clock,
+            metrics);
     onLead.set(
         () -> {
           applier.applyAll();
@@ -149,7 +208,40 @@ public final class GantryOperator implements AutoCloseable {
     operator.register(new GatewayReconciler(pipeline, caches, fastPath));
     operator.register(new GatewayClassReconciler(pipeline));
     operator.start();
-    return new GantryOperator(operator, server, store, acks, writer, flusher, applier, lease);
+    Gauge.builder("gantry.operator.connected.proxies", acks, ProxyAcks::connectedProxies)
+        .description("Proxies with an open snapshot stream to this replica")
+        .register(metrics);
+    FunctionCounter.builder("gantry.operator.snapshot.pushes", server, SnapshotServer::pushes)
+        .description("Snapshot stream responses sent to proxies")
+        .register(metrics);
+    FunctionCounter.builder("gantry.operator.status.writes", writer, StatusWriter::writes)
+        .description("Status subresource updates written (leader only)")
+        .register(metrics);
+    Gauge.builder("gantry.operator.leader", () -> leadership.isLeader() ? 1 : 0)
+        .description("1 while this replica holds the Lease")
+        .register(metrics);
+    return new GantryOperator(
+        operator, server, store, acks, writer, flusher, applier, lease, metrics);
+  }
+
+  /**
+   * Ready to serve proxies: JOSDK started (its start returns once every informer has synced), its
+   * event sources are healthy, and the snapshot server is up.
+   */
+  public boolean isReady() {
+    return !closed
+        && operator.getRuntimeInfo().isStarted()
+        && operator.getRuntimeInfo().allEventSourcesAreHealthy()
+        && server.isServing();
+  }
+
+  /** Alive until closed; a wedged JVM fails the probe by not answering. */
+  public boolean isLive() {
+    return !closed;
+  }
+
+  public PrometheusMeterRegistry metrics() {
+    return metrics;
   }
 
   public int grpcPort() {
@@ -182,6 +274,7 @@ public final class GantryOperator implements AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
     operator.stop();
     if (lease != null) {
       lease.close();

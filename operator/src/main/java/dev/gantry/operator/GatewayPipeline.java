@@ -7,6 +7,7 @@ import dev.gantry.operator.fleet.FleetApplier;
 import dev.gantry.operator.fleet.FleetResources;
 import dev.gantry.operator.fleet.FleetSettings;
 import dev.gantry.operator.fleet.GatewayAddresses;
+import dev.gantry.operator.fleet.ProxyDefaults;
 import dev.gantry.operator.input.EndpointsResolver;
 import dev.gantry.operator.input.GatewayInputs;
 import dev.gantry.operator.input.ObjectKeys;
@@ -20,6 +21,8 @@ import dev.gantry.translator.TranslationResult;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -43,8 +46,9 @@ public final class GatewayPipeline {
   private final FleetApplier applier;
   private final StatusWriter writer;
   private final StatusFlusher flusher;
-  private final String defaultImage;
+  private final ProxyDefaults defaults;
   private final Clock clock;
+  private final Timer reconciles;
 
   public GatewayPipeline(
       ResourceCaches caches,
@@ -54,8 +58,9 @@ public final class GatewayPipeline {
       FleetApplier applier,
       StatusWriter writer,
       StatusFlusher flusher,
-      String defaultImage,
-      Clock clock) {
+      ProxyDefaults defaults,
+      Clock clock,
+      MeterRegistry metrics) {
     this.caches = caches;
     this.inputs = new GatewayInputs(caches, GatewayApiTranslator.CONTROLLER_NAME);
     this.translation = translation;
@@ -65,11 +70,19 @@ public final class GatewayPipeline {
     this.applier = applier;
     this.writer = writer;
     this.flusher = flusher;
-    this.defaultImage = defaultImage;
+    this.defaults = defaults;
     this.clock = clock;
+    this.reconciles =
+        Timer.builder("gantry.operator.reconcile")
+            .description("Gateway reconciles: translate, publish, apply the fleet, compute status")
+            .register(metrics);
   }
 
   public void gatewayChanged(Gateway gateway) {
+    reconciles.record(() -> reconcile(gateway));
+  }
+
+  private void reconcile(Gateway gateway) {
     String key = ObjectKeys.key(gateway);
     Optional<GatewayClass> gatewayClass =
         gateway.getSpec() == null
@@ -105,7 +118,7 @@ public final class GatewayPipeline {
     }
 
     FleetSettings settings =
-        FleetSettings.resolve(proxyConfig(gateway, gatewayClass.get()), defaultImage);
+        FleetSettings.resolve(proxyConfig(gateway, gatewayClass.get()), defaults);
     Optional<Service> service = applier.apply(key, fleet.desired(gateway, settings));
 
     Gateway computed =

@@ -14,7 +14,7 @@ import static org.awaitility.Awaitility.await;
 import dev.gantry.model.GatewaySnapshot;
 import dev.gantry.model.endpoints.Endpoint;
 import dev.gantry.operator.fleet.FleetResources;
-import dev.gantry.operator.testing.FakeTranslation;
+import dev.gantry.operator.testing.CountingTranslation;
 import dev.gantry.operator.testing.MockCluster;
 import dev.gantry.operator.testing.RecordingSink;
 import dev.gantry.proxy.control.Backoff;
@@ -40,9 +40,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The operator against the Fabric8 mock API server (CRUD mode): provisioning, ownership, every
- * status family, the snapshot stream to a proxy-side client, endpoint fast path, restarts and
- * leader changes that write nothing when nothing changed.
+ * The operator, with the real translator, against the Fabric8 mock API server (CRUD mode):
+ * provisioning, ownership, every status family, the snapshot stream to a proxy-side client,
+ * endpoint fast path, restarts and leader changes that write nothing when nothing changed.
  */
 @Timeout(120)
 class OperatorIT {
@@ -51,13 +51,13 @@ class OperatorIT {
   static final Duration WAIT = Duration.ofSeconds(20);
 
   MockCluster cluster;
-  FakeTranslation translation;
+  CountingTranslation translation;
   final List<AutoCloseable> closeables = new ArrayList<>();
 
   @BeforeEach
   void setUp() {
     cluster = new MockCluster();
-    translation = new FakeTranslation();
+    translation = new CountingTranslation();
     apply(cluster.client(), NAMESPACE);
     apply(cluster.client(), GATEWAY_CLASS);
     apply(cluster.client(), FOREIGN_CLASS);
@@ -396,13 +396,15 @@ class OperatorIT {
     assertThat(sink2.current().routing().version()).isEqualTo(version);
 
     // An invalid Gateway (the translator says so): Programmed False with the translator's reason.
-    apply(client, gateway("gw", "invalid"));
+    apply(client, gateway("gw", "udp", "UDP"));
     await()
         .atMost(WAIT)
-        .until(
+        .untilAsserted(
             () ->
-                "listener invalid: unsupported"
-                    .equals(gatewayCondition("Programmed").getMessage()));
+                assertThat(gatewayCondition("Programmed").getMessage())
+                    .isEqualTo("Gateway is not accepted"));
+    assertThat(gatewayCondition("Programmed").getStatus()).isEqualTo("False");
+    assertThat(gatewayCondition("Programmed").getReason()).isEqualTo("Invalid");
   }
 
   @Test

@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * The resolved settings of one fleet: the GantryProxyConfig's values where set, the operator's
- * defaults elsewhere.
+ * defaults ({@code --proxy-defaults}) where not, built-in values last.
  */
 public record FleetSettings(
     int replicas,
@@ -19,17 +19,39 @@ public record FleetSettings(
 
   public static final int DEFAULT_REPLICAS = 2;
 
+  /** Over built-in defaults with {@code defaultImage}. */
   public static FleetSettings resolve(GantryProxyConfigSpec spec, String defaultImage) {
-    GantryProxyConfigSpec s =
-        spec == null ? new GantryProxyConfigSpec(null, null, null, null, null, null) : spec;
+    return resolve(spec, new GantryProxyConfigSpec(null, null, null, null, defaultImage, null));
+  }
+
+  public static FleetSettings resolve(GantryProxyConfigSpec spec, ProxyDefaults defaults) {
+    return resolve(spec, defaults.spec());
+  }
+
+  private static FleetSettings resolve(GantryProxyConfigSpec spec, GantryProxyConfigSpec defaults) {
+    GantryProxyConfigSpec none = new GantryProxyConfigSpec(null, null, null, null, null, null);
+    GantryProxyConfigSpec s = spec == null ? none : spec;
+    GantryProxyConfigSpec d = defaults == null ? none : defaults;
     var svc = s.service();
+    var dSvc = d.service();
+    String serviceType =
+        first(svc == null ? null : svc.type(), dSvc == null ? null : dSvc.type(), "LoadBalancer");
+    Map<String, String> annotations =
+        first(
+            svc == null ? null : svc.annotations(),
+            dSvc == null ? null : dSvc.annotations(),
+            Map.of());
     return new FleetSettings(
-        s.replicas() == null ? DEFAULT_REPLICAS : s.replicas(),
-        s.resources(),
-        svc == null || svc.type() == null ? "LoadBalancer" : svc.type(),
-        svc == null || svc.annotations() == null ? Map.of() : svc.annotations(),
-        s.autoscaling(),
-        s.image() == null ? defaultImage : s.image(),
-        s.logLevel() == null ? "info" : s.logLevel());
+        first(s.replicas(), d.replicas(), DEFAULT_REPLICAS),
+        first(s.resources(), d.resources(), null),
+        serviceType,
+        annotations,
+        first(s.autoscaling(), d.autoscaling(), null),
+        first(s.image(), d.image(), ProxyDefaults.BUILT_IN_IMAGE),
+        first(s.logLevel(), d.logLevel(), "info"));
+  }
+
+  private static <T> T first(T own, T fallback, T builtIn) {
+    return own != null ? own : fallback != null ? fallback : builtIn;
   }
 }

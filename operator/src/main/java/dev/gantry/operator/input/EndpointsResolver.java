@@ -5,33 +5,18 @@ import dev.gantry.model.endpoints.Endpoint;
 import dev.gantry.model.endpoints.EndpointsConfig;
 import dev.gantry.model.routing.Cluster;
 import dev.gantry.model.routing.RoutingConfig;
-import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.ServicePort;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointConditions;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import dev.gantry.translator.backend.EndpointsTranslator;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
  * Computes a Gateway's endpoints part straight from the Service and EndpointSlice caches for the
  * clusters its routing uses: the EDS-like fast path that lets an EndpointSlice change reach proxies
- * without re-translating routes (DESIGN.md decision 4).
- *
- * <p>A cluster {@code service/<ns>/<name>/<port>} resolves to the addresses of the Service's
- * EndpointSlices, on the slice port whose name equals the Service port's name (the target port, as
- * kube-proxy maps it). Conditions follow the EndpointSlice API: an unset {@code ready} means ready,
- * an unset {@code serving} means the value of ready, an unset {@code terminating} means false.
+ * without re-translating routes (DESIGN.md decision 4). It only looks the objects up; the mapping
+ * itself is the translator's {@link EndpointsTranslator#endpointsFor}.
  */
 public final class EndpointsResolver {
-
-  private static final Comparator<Endpoint> ORDER =
-      Comparator.comparing(Endpoint::address).thenComparingInt(Endpoint::port);
 
   private final ResourceCaches caches;
 
@@ -55,57 +40,13 @@ public final class EndpointsResolver {
       return List.of();
     }
     ServiceCluster c = parsed.get();
-    Optional<Service> service = caches.service(c.namespace(), c.name());
-    if (service.isEmpty() || service.get().getSpec() == null) {
-      return List.of();
-    }
-    ServicePort servicePort =
-        service.get().getSpec().getPorts() == null
-            ? null
-            : service.get().getSpec().getPorts().stream()
-                .filter(p -> p.getPort() != null && p.getPort() == c.port())
-                .findFirst()
-                .orElse(null);
-    if (servicePort == null) {
-      return List.of();
-    }
-    String portName = emptyToNull(servicePort.getName());
-    Map<String, Endpoint> byAddress = new LinkedHashMap<>();
-    for (EndpointSlice slice : caches.endpointSlices(c.namespace(), c.name())) {
-      if (slice.getPorts() == null || slice.getEndpoints() == null) {
-        continue;
-      }
-      Integer target =
-          slice.getPorts().stream()
-              .filter(p -> Objects.equals(emptyToNull(p.getName()), portName))
-              .map(EndpointPort::getPort)
-              .filter(Objects::nonNull)
-              .findFirst()
-              .orElse(null);
-      if (target == null) {
-        continue;
-      }
-      for (io.fabric8.kubernetes.api.model.discovery.v1.Endpoint e : slice.getEndpoints()) {
-        EndpointConditions cond = e.getConditions();
-        boolean ready = cond == null || cond.getReady() == null || cond.getReady();
-        boolean serving = cond == null || cond.getServing() == null ? ready : cond.getServing();
-        boolean terminating = cond != null && Boolean.TRUE.equals(cond.getTerminating());
-        if (e.getAddresses() == null) {
-          continue;
-        }
-        for (String address : e.getAddresses()) {
-          // The same address may appear in two slices during a slice rebalance: keep one.
-          byAddress.putIfAbsent(
-              address + ":" + target,
-              new Endpoint(address, target, ready, serving, terminating, e.getZone()));
-        }
-      }
-    }
-    return byAddress.values().stream().sorted(ORDER).toList();
-  }
-
-  private static String emptyToNull(String s) {
-    return s == null || s.isEmpty() ? null : s;
+    // The translator's own function, so a translation and a slice event agree byte for byte.
+    return EndpointsTranslator.endpointsFor(
+            clusterName,
+            caches.service(c.namespace(), c.name()).orElse(null),
+            c.port(),
+            caches.endpointSlices(c.namespace(), c.name()))
+        .endpoints();
   }
 
   /** A parsed cluster name {@code service/<ns>/<name>/<port>}. */

@@ -83,6 +83,15 @@ public final class ProxyAcks {
             .count();
   }
 
+  /** Proxies with an open stream to this replica, over all Gateways. */
+  public int connectedProxies() {
+    int n = 0;
+    for (Map<String, ProxyState> proxies : byGateway.values()) {
+      n += proxies.size();
+    }
+    return n;
+  }
+
   public Optional<ProxyState> proxy(String gatewayKey, String nodeId) {
     return Optional.ofNullable(byGateway.getOrDefault(gatewayKey, Map.of()).get(nodeId));
   }

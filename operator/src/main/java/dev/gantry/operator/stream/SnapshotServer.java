@@ -14,16 +14,19 @@ public final class SnapshotServer implements AutoCloseable {
   public static final int MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
   private final Server server;
+  private final SnapshotService service;
 
-  private SnapshotServer(Server server) {
+  private SnapshotServer(Server server, SnapshotService service) {
     this.server = server;
+    this.service = service;
   }
 
   public static SnapshotServer start(
       InetSocketAddress address, SnapshotStore store, ProxyAcks acks) {
+    SnapshotService service = new SnapshotService(store, acks);
     Server server =
         NettyServerBuilder.forAddress(address)
-            .addService(new SnapshotService(store, acks).definition())
+            .addService(service.definition())
             .maxInboundMessageSize(MAX_MESSAGE_BYTES)
             // proxies keep their stream open for days; let them ping to detect dead peers
             .permitKeepAliveTime(10, TimeUnit.SECONDS)
@@ -34,11 +37,20 @@ public final class SnapshotServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("snapshot server: " + address + " (expected: a free port)", e);
     }
-    return new SnapshotServer(server);
+    return new SnapshotServer(server, service);
   }
 
   public int port() {
     return server.getPort();
+  }
+
+  /** Serving: started and not shut down. */
+  public boolean isServing() {
+    return !server.isShutdown();
+  }
+
+  public long pushes() {
+    return service.pushes();
   }
 
   @Override

@@ -11,6 +11,7 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import java.util.Objects;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Pattern;
 
 /**
@@ -29,10 +30,16 @@ public final class SnapshotService {
 
   private final SnapshotStore store;
   private final ProxyAcks acks;
+  private final LongAdder pushes = new LongAdder();
 
   public SnapshotService(SnapshotStore store, ProxyAcks acks) {
     this.store = store;
     this.acks = acks;
+  }
+
+  /** Responses sent to proxies so far (each carries one or more changed parts). */
+  public long pushes() {
+    return pushes.sum();
   }
 
   public ServerServiceDefinition definition() {
@@ -139,6 +146,7 @@ public final class SnapshotService {
       }
       sent = want;
       out.onNext(response);
+      pushes.increment();
     }
 
     @Override

@@ -2,7 +2,7 @@ package dev.gantry.operator.bench;
 
 import dev.gantry.model.GatewaySnapshot;
 import dev.gantry.operator.GantryOperator;
-import dev.gantry.operator.testing.FakeTranslation;
+import dev.gantry.operator.testing.CountingTranslation;
 import dev.gantry.operator.testing.MockCluster;
 import dev.gantry.proxy.control.Backoff;
 import dev.gantry.proxy.control.SnapshotClient;
@@ -26,8 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * started).
  *
  * <p>A main, not a test: {@code ScaleBenchmark [gateways] [routesPerGateway] [proxiesPerGateway]
- * [changes]}. The translator used is the test stand-in ({@link FakeTranslation}) until the real
- * translator lands.
+ * [changes]}. The translator is the real one ({@link CountingTranslation} only counts calls).
  */
 public final class ScaleBenchmark {
 
@@ -65,7 +64,7 @@ public final class ScaleBenchmark {
           gateways, gateways * routesPer, gateways * servicesPer, ms(t0));
 
       long heapBefore = usedHeapAfterGc();
-      FakeTranslation translation = new FakeTranslation();
+      CountingTranslation translation = new CountingTranslation();
       long startAt = System.nanoTime();
       try (GantryOperator op =
           GantryOperator.start(

@@ -43,8 +43,12 @@ class EndpointsResolverTest {
         .formatted(name, endpoints);
   }
 
+  /**
+   * The mapping itself is tested in the translator (EndpointsTranslatorTest); this checks that the
+   * resolver finds the right Service and slices in the caches for a cluster name.
+   */
   @Test
-  void mapsTheServicePortByNameToTheSliceTargetPortWithConditionDefaults() {
+  void looksUpTheClustersServiceAndSlicesInTheCaches() {
     ListCaches caches =
         new ListCaches()
             .add(

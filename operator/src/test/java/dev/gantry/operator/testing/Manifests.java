@@ -37,6 +37,10 @@ public final class Manifests {
       """;
 
   public static String gateway(String name, String listenerName) {
+    return gateway(name, listenerName, "HTTP");
+  }
+
+  public static String gateway(String name, String listenerName, String protocol) {
     return """
         apiVersion: gateway.networking.k8s.io/v1
         kind: Gateway
@@ -53,9 +57,9 @@ public final class Manifests {
           listeners:
           - name: %s
             port: 80
-            protocol: HTTP
+            protocol: %s
         """
-        .formatted(name, listenerName);
+        .formatted(name, listenerName, protocol);
   }
 
   public static final String ECHO_SERVICE =

@@ -1,13 +1,14 @@
 package dev.gantry.proxy.cli;
 
 import dev.gantry.model.CanonicalJson;
+import dev.gantry.model.GatewaySnapshot;
 import dev.gantry.proxy.GantryProxy;
 import dev.gantry.proxy.ProxySettings;
 import dev.gantry.proxy.admin.AdminHandlers;
 import dev.gantry.proxy.admin.AdminServer;
-import dev.gantry.proxy.control.Backoff;
+import dev.gantry.proxy.control.ProxyControlOptions;
 import dev.gantry.proxy.control.SnapshotClient;
-import dev.gantry.proxy.control.SnapshotFile;
+import dev.gantry.proxy.control.SnapshotSink;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -15,6 +16,8 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -48,7 +51,7 @@ final class ProxyCommand implements Callable<Integer> {
 
   @Option(
       names = "--snapshot-file",
-      defaultValue = "/var/run/gantry/snapshot.json",
+      defaultValue = ProxyControlOptions.DEFAULT_SNAPSHOT_FILE,
       description = "Where the last good snapshot is kept (default: ${DEFAULT-VALUE}).")
   Path snapshotFile;
 
@@ -66,26 +69,52 @@ final class ProxyCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Mixin RateLimitOptions rateLimits = new RateLimitOptions();
 
-  @Override
-  public Integer call() throws Exception {
-    HostPort.parse(operator, "--operator");
-    HostPort admin = HostPort.parse(adminAddress, "--admin-address");
+  @Option(
+      names = "--log-level",
+      defaultValue = "info",
+      description = "One of ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+  LogLevel logLevel;
+
+  /** The levels the fleet's GantryProxyConfig allows (CRD enum), mapped to java.util.logging. */
+  enum LogLevel {
+    trace(Level.FINEST),
+    debug(Level.FINE),
+    info(Level.INFO),
+    warn(Level.WARNING),
+    error(Level.SEVERE);
+
+    final Level julLevel;
+
+    LogLevel(Level julLevel) {
+      this.julLevel = julLevel;
+    }
+  }
+
+  /** The control-channel settings, validated; the one place the flags become that value. */
+  ProxyControlOptions controlOptions() throws java.net.UnknownHostException {
     String id =
         nodeId != null
             ? nodeId
             : System.getenv().getOrDefault("POD_NAME", InetAddress.getLocalHost().getHostName());
+    return new ProxyControlOptions(operator, gateway, id, snapshotFile);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    ProxyControlOptions control = controlOptions();
+    HostPort admin = HostPort.parse(adminAddress, "--admin-address");
+    // The root logger's level; the console handler passes everything it is given.
+    Logger.getLogger("").setLevel(logLevel.julLevel);
+    String id = control.nodeId();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     GantryProxy proxy =
         GantryProxy.start(
             new ProxySettings(listenAddress, p -> p, 0, registry, gateway, rateLimits.settings()));
     SnapshotClient client =
-        new SnapshotClient(
-            operator,
-            gateway,
-            id,
-            new dev.gantry.proxy.control.SnapshotSink() {
+        control.client(
+            new SnapshotSink() {
               @Override
-              public void apply(dev.gantry.model.GatewaySnapshot s) {
+              public void apply(GatewaySnapshot s) {
                 proxy.apply(s);
               }
 
@@ -93,9 +122,7 @@ final class ProxyCommand implements Callable<Integer> {
               public void readyReplicas(int replicas) {
                 proxy.readyReplicas(replicas);
               }
-            },
-            new SnapshotFile(snapshotFile),
-            Backoff.defaults());
+            });
     Gauge.builder("gantry_control_reconnects", client, SnapshotClient::reconnects)
         .description("Times the snapshot stream to the operator was re-established")
         .register(registry);

@@ -1,55 +1,30 @@
 package dev.gantry.proxy.control;
 
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * The control-channel flags of {@code gantry proxy}: {@code --operator HOST:PORT --gateway
- * NAMESPACE/NAME [--node-id ID] [--snapshot-file PATH] [--log-level LEVEL]}, as the operator's
- * Deployment passes them. Other flags are left to the command that embeds these.
+ * What the control channel needs to know, as {@code gantry proxy} parsed it (the CLI is the one
+ * parser; this is the value it hands over). The constructor validates so that an embedding other
+ * than the CLI (tests, a future sidecar) gets the same errors.
  *
  * @param operator the operator's snapshot service, {@code host:port}
  * @param gateway {@code namespace/name}
- * @param nodeId this proxy's id; defaults to {@code POD_NAME}, then {@code HOSTNAME}
+ * @param nodeId this proxy's id in ACKs and the Gateway's status
  * @param snapshotFile where the last good snapshot is persisted
- * @param logLevel the proxy's log level
  */
 public record ProxyControlOptions(
-    String operator, String gateway, String nodeId, Path snapshotFile, String logLevel) {
+    String operator, String gateway, String nodeId, Path snapshotFile) {
 
-  public static final Path DEFAULT_SNAPSHOT_FILE = Path.of("/var/lib/gantry/snapshot.json");
+  /** Matches {@code images/proxy/Dockerfile} and the fleet Deployment's emptyDir mount. */
+  public static final String DEFAULT_SNAPSHOT_FILE = "/var/lib/gantry/snapshot.json";
 
   private static final Pattern HOST_PORT =
-      Pattern.compile("[^\\s:/]+:\\d{1,5}|\\[[0-9a-fA-F:]+\\]:\\d{1,5}");
+      Pattern.compile("[^\\s:/\\[\\]]+:\\d{1,5}|\\[[0-9a-fA-F:]+\\]:\\d{1,5}");
   private static final Pattern GATEWAY =
       Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?/[a-z0-9]([-.a-z0-9]*[a-z0-9])?");
 
-  public static ProxyControlOptions parse(List<String> args, Map<String, String> env) {
-    String operator = null;
-    String gateway = null;
-    String nodeId = env.getOrDefault("POD_NAME", env.get("HOSTNAME"));
-    Path file = DEFAULT_SNAPSHOT_FILE;
-    String logLevel = "info";
-    for (int i = 0; i < args.size(); i++) {
-      String flag = args.get(i);
-      if (!flag.startsWith("--")) {
-        continue;
-      }
-      String value = i + 1 < args.size() ? args.get(i + 1) : null;
-      switch (flag) {
-        case "--operator" -> operator = require(flag, value);
-        case "--gateway" -> gateway = require(flag, value);
-        case "--node-id" -> nodeId = require(flag, value);
-        case "--snapshot-file" -> file = Path.of(require(flag, value));
-        case "--log-level" -> logLevel = require(flag, value);
-        default -> {
-          continue;
-        }
-      }
-      i++;
-    }
+  public ProxyControlOptions {
     if (operator == null || !HOST_PORT.matcher(operator).matches()) {
       throw new IllegalArgumentException("--operator: " + operator + " (expected: host:port)");
     }
@@ -60,14 +35,9 @@ public record ProxyControlOptions(
       throw new IllegalArgumentException(
           "--node-id: " + nodeId + " (expected: non-empty, or POD_NAME/HOSTNAME set)");
     }
-    return new ProxyControlOptions(operator, gateway, nodeId, file, logLevel);
-  }
-
-  private static String require(String flag, String value) {
-    if (value == null || value.startsWith("--")) {
-      throw new IllegalArgumentException(flag + ": " + value + " (expected: a value)");
+    if (snapshotFile == null) {
+      throw new IllegalArgumentException("--snapshot-file: null (expected: a file path)");
     }
-    return value;
   }
 
   /** A client for these options; the caller starts it and wires {@code isReady} to /ready. */

@@ -1,0 +1,81 @@
+package dev.gantry.proxy.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gantry.proxy.control.ProxyControlOptions;
+import java.nio.file.Path;
+import java.util.logging.Level;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.ParseResult;
+
+/** {@code gantry proxy}'s flags as the operator's fleet Deployment passes them. */
+class ProxyCommandTest {
+
+  static ProxyCommand parse(String... args) {
+    ParseResult result =
+        new CommandLine(new GantryCli()).setCaseInsensitiveEnumValuesAllowed(true).parseArgs(args);
+    return (ProxyCommand) result.subcommand().commandSpec().userObject();
+  }
+
+  @Test
+  void acceptsExactlyWhatTheFleetDeploymentPasses() throws Exception {
+    // operator/.../fleet/FleetResources: proxy --operator A --gateway NS/NAME --snapshot-file F
+    // --log-level L, with POD_NAME from the downward API.
+    ProxyCommand c =
+        parse(
+            "proxy",
+            "--operator",
+            "gantry-operator.gantry-system.svc:18000",
+            "--gateway",
+            "infra/gw",
+            "--snapshot-file",
+            "/var/lib/gantry/snapshot.json",
+            "--log-level",
+            "debug",
+            "--node-id",
+            "gantry-gw-abc");
+    assertThat(c.controlOptions())
+        .isEqualTo(
+            new ProxyControlOptions(
+                "gantry-operator.gantry-system.svc:18000",
+                "infra/gw",
+                "gantry-gw-abc",
+                Path.of("/var/lib/gantry/snapshot.json")));
+    assertThat(c.logLevel.julLevel).isEqualTo(Level.FINE);
+  }
+
+  @Test
+  void defaultsMatchTheImageAndTheFleetPod() {
+    ProxyCommand c = parse("proxy", "--operator", "op:18000", "--gateway", "a/b");
+    // images/proxy/Dockerfile creates /var/lib/gantry; the fleet mounts its emptyDir there.
+    assertThat(c.snapshotFile).isEqualTo(Path.of("/var/lib/gantry/snapshot.json"));
+    assertThat(c.adminAddress).isEqualTo("0.0.0.0:9901");
+    assertThat(c.logLevel).isEqualTo(ProxyCommand.LogLevel.info);
+  }
+
+  @Test
+  void badValuesAreNamedWithWhatWasExpected() {
+    assertThatThrownBy(
+            () -> parse("proxy", "--operator", "nohost", "--gateway", "a/b").controlOptions())
+        .hasMessage("--operator: nohost (expected: host:port)");
+    assertThatThrownBy(
+            () -> parse("proxy", "--operator", "op:1", "--gateway", "Bad").controlOptions())
+        .hasMessage("--gateway: Bad (expected: namespace/name)");
+    assertThatThrownBy(
+            () -> new ProxyControlOptions("op:1", "a/b", " ", Path.of("/tmp/s.json")).nodeId())
+        .hasMessage("--node-id:   (expected: non-empty, or POD_NAME/HOSTNAME set)");
+    assertThatThrownBy(
+            () -> parse("proxy", "--operator", "op:1", "--gateway", "a/b", "--log-level", "loud"))
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessageContaining("--log-level");
+  }
+
+  @Test
+  void helpWorks() {
+    OfflineCommandsTest.Run r = OfflineCommandsTest.run("proxy", "--help");
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains("--operator").contains("--log-level").contains("--snapshot-file");
+  }
+}
