@@ -33,8 +33,9 @@ class StaleUpstreamConnectionIT {
   @Test
   void bodylessRequestOnAStalePooledConnectionIsRetriedOnAFreshOne() throws Exception {
     AtomicInteger answered = new AtomicInteger();
-    try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+    ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+    try {
       pool.submit(
           () -> {
             while (!server.isClosed()) {
@@ -59,10 +60,12 @@ class StaleUpstreamConnectionIT {
                 .build());
         try (RawHttp c = new RawHttp(p.boundPort(80))) {
           for (int i = 0; i < 5; i++) {
-            assertThat(c.get("x", "/n" + i).status()).isEqualTo(200);
+            assertThat(c.get("x", "/n" + i).status()).as("request " + i).isEqualTo(200);
           }
         }
       }
+    } finally {
+      // Closing the socket first ends the accept loop, also when an assertion failed.
       server.close();
       pool.shutdownNow();
     }

@@ -50,14 +50,19 @@ public final class GatewayApiTranslator {
   }
 
   /**
-   * @param cache per-route translations reused across calls (for the operator's repeated
-   *     translations); must not be shared between threads translating concurrently
+   * @param cache route translations and Gateway snapshots reused across calls (the operator
+   *     translates again on every change); give each translator its own cache
    */
   public GatewayApiTranslator(TranslationCache cache) {
     this.cache = cache;
   }
 
-  public TranslationResult translate(ResourceSnapshot resources, Instant now) {
+  /**
+   * Translates {@code resources}. Synchronized because the instance's {@link TranslationCache} is
+   * shared by successive calls; translations are CPU-bound, so concurrent callers would gain
+   * nothing from running side by side anyway.
+   */
+  public synchronized TranslationResult translate(ResourceSnapshot resources, Instant now) {
     ResourceIndex index = new ResourceIndex(resources);
     GatewayClassTranslator.Result classes =
         new GatewayClassTranslator().translate(resources.gatewayClasses(), now);

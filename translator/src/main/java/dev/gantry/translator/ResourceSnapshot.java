@@ -82,7 +82,12 @@ public record ResourceSnapshot(
     if (in == null) {
       return List.of();
     }
-    return in.stream().sorted(BY_NAMESPACE_AND_NAME).toList();
+    // An object without a name cannot exist in a cluster (or come out of ResourceYaml); dropping it
+    // here keeps every later lookup free of null checks.
+    return in.stream()
+        .filter(o -> o != null && o.getMetadata() != null && o.getMetadata().getName() != null)
+        .sorted(BY_NAMESPACE_AND_NAME)
+        .toList();
   }
 
   private static String nullToEmpty(String s) {

@@ -87,9 +87,9 @@ class TranslatorRobustnessTest {
         new ResourceSnapshot(
             List.of(ourClass()),
             List.of(noListeners, nulls, good),
-            List.of(nullSpec, weird, onBroken),
+            Arrays.asList(nullSpec, weird, onBroken, new HTTPRoute()),
             null,
-            null,
+            Arrays.asList(new io.fabric8.kubernetes.api.model.Service(), null),
             null,
             null,
             null);

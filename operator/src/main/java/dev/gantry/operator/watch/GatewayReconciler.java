@@ -119,6 +119,9 @@ public final class GatewayReconciler implements Reconciler<Gateway> {
             InformerEventSourceConfiguration.from(Service.class, Gateway.class)
                 .withName("services")
                 .withSecondaryToPrimaryMapper(this::gatewaysOfService)
+                // The creation of a fleet Service is our own doing in a reconcile of its Gateway:
+                // only its later updates (a load-balancer address) are news to that Gateway.
+                .withOnAddFilter(s -> !ownedByGateway(s))
                 .build(),
             context);
 
@@ -180,6 +183,12 @@ public final class GatewayReconciler implements Reconciler<Gateway> {
     return !Objects.equals(
             newObj.getMetadata().getGeneration(), oldObj.getMetadata().getGeneration())
         || newObj.getMetadata().getDeletionTimestamp() != null;
+  }
+
+  private static boolean ownedByGateway(Service s) {
+    return s.getMetadata().getOwnerReferences() != null
+        && s.getMetadata().getOwnerReferences().stream()
+            .anyMatch(o -> "Gateway".equals(o.getKind()) && Boolean.TRUE.equals(o.getController()));
   }
 
   /** A fleet Service maps to its owning Gateway; a backend Service to its routes' Gateways. */

@@ -67,6 +67,8 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@code X-Echo-Set-Header: name:value,...} sets response headers;
  *   <li>{@code ?delay=1s} (GEP-2257 duration) delays the answer, without blocking;
+ *   <li>{@code ?bodySize=N} answers with N bytes (at most 16 MiB) instead of the JSON, for
+ *       streaming tests;
  *   <li>{@code ?uuid=U&succeedAfter=N&responseCode=C} makes the first N requests carrying uuid U
  *       fail with status C ({@code responseCode=reset} resets the connection instead), optionally
  *       after {@code failDelay=D}; later ones succeed.
@@ -76,7 +78,7 @@ public final class EchoServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern DURATION = Pattern.compile("([0-9]{1,5})(h|ms|m|s)");
   private static final AsciiString ECHO_SET_HEADER = AsciiString.cached("x-echo-set-header");
-  private static final int MAX_BODY = 1 << 20;
+  private static final int MAX_BODY = 16 << 20;
   private static final int MAX_RECORDED = 10_000;
   private static final int MAX_TRACKED_UUIDS = 100_000;
 
@@ -303,6 +305,20 @@ public final class EchoServer implements AutoCloseable {
         }
       }
       long delay = parseDurationMillis(first(params, "delay"));
+      String size = first(params, "bodySize");
+      if (size != null) {
+        requests.incrementAndGet();
+        int n = Math.min(Integer.parseInt(size), MAX_BODY);
+        ByteBuf big = ctx.alloc().buffer(n);
+        for (int i = 0; i < n; i++) {
+          big.writeByte('a' + i % 26);
+        }
+        FullHttpResponse res =
+            new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, big);
+        res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, n);
+        ctx.writeAndFlush(res);
+        return;
+      }
       String body = describe(req);
       requests.incrementAndGet();
       recent.addLast(body);

@@ -35,7 +35,11 @@ public final class ProxyChannelInitializer extends ChannelInitializer<SocketChan
   /** The body an h2c upgrade request may carry (it must be buffered for the upgrade). */
   static final int MAX_UPGRADE_BODY = 64 * 1024;
 
-  static final int IDLE_SECONDS = 120;
+  /**
+   * Seconds without any read or write after which a downstream connection with no request in flight
+   * is closed; system property {@code gantry.proxy.idleSeconds} overrides the default.
+   */
+  static final int DEFAULT_IDLE_SECONDS = 120;
 
   /** The configured listener port a downstream connection was accepted on. */
   public static final io.netty.util.AttributeKey<Integer> CONFIGURED_PORT =
@@ -45,10 +49,12 @@ public final class ProxyChannelInitializer extends ChannelInitializer<SocketChan
 
   private final ProxyRuntime rt;
   private final int configuredPort;
+  private final int idleSeconds;
 
   public ProxyChannelInitializer(ProxyRuntime rt, int configuredPort) {
     this.rt = rt;
     this.configuredPort = configuredPort;
+    this.idleSeconds = Integer.getInteger("gantry.proxy.idleSeconds", DEFAULT_IDLE_SECONDS);
   }
 
   static HttpDecoderConfig decoderConfig() {
@@ -73,19 +79,19 @@ public final class ProxyChannelInitializer extends ChannelInitializer<SocketChan
             codec,
             protocol ->
                 AsciiString.contentEquals(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol)
-                    ? new Http2ServerUpgradeCodec(frameCodec(), multiplex())
+                    ? new Http2ServerUpgradeCodec(frameCodec(), multiplex(), new Http2IdleCloser())
                     : null,
             MAX_UPGRADE_BODY);
     ch.pipeline()
         .addLast(
-            new IdleStateHandler(0, 0, IDLE_SECONDS),
+            new IdleStateHandler(0, 0, idleSeconds),
             new CleartextHttp2ServerUpgradeHandler(
                 codec,
                 upgrade,
                 new ChannelInitializer<Channel>() {
                   @Override
                   protected void initChannel(Channel c) {
-                    c.pipeline().addLast(frameCodec(), multiplex());
+                    c.pipeline().addLast(frameCodec(), multiplex(), new Http2IdleCloser());
                   }
                 }),
             new HttpServerExpectContinueHandler(),
@@ -112,6 +118,21 @@ public final class ProxyChannelInitializer extends ChannelInitializer<SocketChan
                     new ProxyHandler(rt, configuredPort, true));
           }
         });
+  }
+
+  /** Closes (GOAWAY first) an HTTP/2 connection that idled out with no stream open. */
+  static final class Http2IdleCloser extends ChannelInboundHandlerAdapter {
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+      if (evt instanceof io.netty.handler.timeout.IdleStateEvent) {
+        Http2FrameCodec codec = ctx.pipeline().get(Http2FrameCodec.class);
+        if (codec == null || codec.connection().numActiveStreams() == 0) {
+          ctx.close();
+        }
+        return;
+      }
+      ctx.fireUserEventTriggered(evt);
+    }
   }
 
   /** Counts and registers downstream connections (for metrics and graceful shutdown). */

@@ -36,6 +36,8 @@ import java.util.stream.Stream;
  */
 public final class ResourceDirectory {
 
+  private static final java.util.logging.Logger LOG =
+      java.util.logging.Logger.getLogger(ResourceDirectory.class.getName());
   private static final Set<String> CLUSTER_SCOPED = Set.of("GatewayClass", "Namespace");
   static final String NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
 
@@ -78,6 +80,7 @@ public final class ResourceDirectory {
       }
       ResourceYaml.Result parsed = ResourceYaml.parse(name, content);
       errors.addAll(parsed.errors());
+      parsed.skipped().forEach(s -> LOG.fine(s));
       for (HasMetadata o : parsed.objects()) {
         fillDefaults(o);
         String key = key(o);

@@ -107,6 +107,16 @@ public final class GatewayStatusBuilder {
             l.acceptedReason != null ? l.acceptedMessage : "Listener references are not resolved");
       }
     }
+    if (!l.overlappingWith.isEmpty()) {
+      cb.set(
+          Conditions.OVERLAPPING_TLS_CONFIG,
+          true,
+          Conditions.REASON_OVERLAPPING_HOSTNAMES,
+          "Hostname overlaps with listener(s) "
+              + String.join(", ", l.overlappingWith)
+              + " on port "
+              + l.port());
+    }
     if (l.resolvedRefsReason != null) {
       cb.set(Conditions.RESOLVED_REFS, false, l.resolvedRefsReason, l.resolvedRefsMessage);
     } else {

@@ -2,6 +2,7 @@ package dev.gantry.translator.gateway;
 
 import dev.gantry.model.secrets.TlsCertificate;
 import dev.gantry.translator.status.Conditions;
+import dev.gantry.translator.support.HostnameIntersection;
 import dev.gantry.translator.support.InvalidValueException;
 import dev.gantry.translator.support.Names;
 import dev.gantry.translator.support.ResourceIndex;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -69,6 +71,7 @@ public final class GatewayTranslator {
       ctx.listeners.add(l);
     }
     markConflicts(ctx.listeners);
+    markOverlappingTls(ctx.listeners);
     return ctx;
   }
 
@@ -218,6 +221,35 @@ public final class GatewayTranslator {
         l.conflictReason = Conditions.REASON_HOSTNAME_CONFLICT;
       }
     }
+  }
+
+  /**
+   * §3.3: HTTPS listeners on one port whose hostnames overlap ({@code *.example.com} and {@code
+   * foo.example.com}) MUST carry {@code OverlappingTLSConfig=True}: a client's SNI may pick a
+   * certificate of the other listener. The condition is informational; both stay accepted.
+   */
+  private static void markOverlappingTls(List<ListenerContext> listeners) {
+    for (ListenerContext a : listeners) {
+      if (!"HTTPS".equals(a.protocol()) || a.hostname() == null) {
+        continue;
+      }
+      for (ListenerContext b : listeners) {
+        if (a != b
+            && "HTTPS".equals(b.protocol())
+            && a.port() == b.port()
+            && b.hostname() != null
+            && !a.hostname().equalsIgnoreCase(b.hostname())
+            && overlap(
+                a.hostname().toLowerCase(Locale.ROOT), b.hostname().toLowerCase(Locale.ROOT))) {
+          a.overlappingWith.add(b.name());
+        }
+      }
+    }
+  }
+
+  private static boolean overlap(String a, String b) {
+    return (HostnameIntersection.isWildcard(a) && HostnameIntersection.covers(a, b))
+        || (HostnameIntersection.isWildcard(b) && HostnameIntersection.covers(b, a));
   }
 
   /**

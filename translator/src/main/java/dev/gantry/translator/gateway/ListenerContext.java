@@ -18,6 +18,9 @@ public final class ListenerContext {
   final List<RouteGroupKind> supportedKinds = new ArrayList<>();
   final List<TlsCertificate> certificates = new ArrayList<>();
 
+  /** Names of HTTPS listeners on the same port whose hostnames overlap this one's. */
+  final List<String> overlappingWith = new ArrayList<>();
+
   /** {@code null} when accepted. */
   String acceptedReason;
 

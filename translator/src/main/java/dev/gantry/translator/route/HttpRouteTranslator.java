@@ -217,11 +217,11 @@ public final class HttpRouteTranslator {
     String value = Names.orDefault(p.getValue(), "/");
     switch (type) {
       case "Exact", "PathPrefix" -> {
-        if (!value.startsWith("/") || value.contains("//") || value.contains("#")) {
+        if (!validPath(value)) {
           throw new InvalidValueException(
               field + ".value",
               value,
-              "an absolute path starting with / without // or #",
+              "an absolute path without //, /./, /../, %2F, # or a trailing /. or /..",
               Conditions.REASON_UNSUPPORTED_VALUE);
         }
         if (type.equals("Exact")) {
@@ -240,6 +240,23 @@ public final class HttpRouteTranslator {
               "Exact, PathPrefix or RegularExpression",
               Conditions.REASON_UNSUPPORTED_VALUE);
     }
+  }
+
+  /**
+   * The CRD's CEL rules for Exact and PathPrefix values, re-checked because standalone mode and
+   * tests bypass the API server: absolute, no empty, {@code .} or {@code ..} segment, no encoded
+   * slash, no fragment.
+   */
+  private static boolean validPath(String value) {
+    String lower = value.toLowerCase(Locale.ROOT);
+    return value.startsWith("/")
+        && !value.contains("//")
+        && !value.contains("/./")
+        && !value.contains("/../")
+        && !lower.contains("%2f")
+        && !value.contains("#")
+        && !value.endsWith("/.")
+        && !value.endsWith("/..");
   }
 
   /** {@code /foo/} → {@code /foo}; the spec ignores a trailing slash of a configured prefix. */

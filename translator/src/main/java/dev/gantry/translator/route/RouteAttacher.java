@@ -186,8 +186,12 @@ public final class RouteAttacher {
       return;
     }
     for (ListenerContext l : order) {
-      l.attachRoute();
-      out.add(new Attachment(compiled, gw.key(), l, matched.get(l)));
+      // Two parentRefs may select the same listener (one by sectionName, one without): the route
+      // is attached, and counted in attachedRoutes, once.
+      if (out.stream().noneMatch(a -> a.listener() == l)) {
+        l.attachRoute();
+        out.add(new Attachment(compiled, gw.key(), l, matched.get(l)));
+      }
     }
     cb.set(Conditions.ACCEPTED, true, Conditions.REASON_ACCEPTED, "Route is accepted");
   }

@@ -17,6 +17,7 @@ public final class Conditions {
   public static final String RESOLVED_REFS = "ResolvedRefs";
   public static final String CONFLICTED = "Conflicted";
   public static final String PARTIALLY_INVALID = "PartiallyInvalid";
+  public static final String OVERLAPPING_TLS_CONFIG = "OverlappingTLSConfig";
 
   // Reasons shared by several kinds
   public static final String REASON_ACCEPTED = "Accepted";
@@ -38,6 +39,7 @@ public final class Conditions {
   public static final String REASON_HOSTNAME_CONFLICT = "HostnameConflict";
   public static final String REASON_PROTOCOL_CONFLICT = "ProtocolConflict";
   public static final String REASON_NO_CONFLICTS = "NoConflicts";
+  public static final String REASON_OVERLAPPING_HOSTNAMES = "OverlappingHostnames";
 
   // Route parent
   public static final String REASON_NOT_ALLOWED_BY_LISTENERS = "NotAllowedByListeners";

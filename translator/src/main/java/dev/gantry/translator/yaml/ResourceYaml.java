@@ -50,16 +50,35 @@ public final class ResourceYaml {
   /**
    * @param objects the objects that parsed without error, in document order
    * @param errors one message per problem, each naming the source and the object or line
+   * @param skipped objects of kinds Gantry does not read (a Deployment, a ConfigMap, an Argo CD
+   *     Application...), one line each: a folder a user keeps for GitOps holds more than Gantry's
+   *     inputs, and those are not errors
    */
-  public record Result(List<HasMetadata> objects, List<String> errors) {
+  public record Result(List<HasMetadata> objects, List<String> errors, List<String> skipped) {
+    public Result(List<HasMetadata> objects, List<String> errors) {
+      this(objects, errors, List.of());
+    }
+
     public boolean ok() {
       return errors.isEmpty();
     }
   }
 
+  /**
+   * API groups whose kinds Gantry owns or reads: an unknown kind or version there is a typo or an
+   * unsupported version, never something to skip silently.
+   */
+  private static boolean isGantryGroup(String apiVersion) {
+    return apiVersion.startsWith("gateway.networking.k8s.io/")
+        || apiVersion.startsWith("gateway.networking.x-k8s.io/")
+        || apiVersion.startsWith("gantry.dev/")
+        || apiVersion.startsWith("discovery.k8s.io/");
+  }
+
   public static Result parse(String sourceName, String content) {
     List<HasMetadata> objects = new ArrayList<>();
     List<String> errors = new ArrayList<>();
+    List<String> skipped = new ArrayList<>();
     List<JsonNode> documents = new ArrayList<>();
     try (JsonParser parser = YAML.getFactory().createParser(content == null ? "" : content);
         MappingIterator<JsonNode> it = YAML.readValues(parser, JsonNode.class)) {
@@ -85,6 +104,22 @@ public final class ResourceYaml {
       String apiVersion = doc.path("apiVersion").asText("");
       String kind = doc.path("kind").asText("");
       Class<? extends HasMetadata> type = KINDS.get(apiVersion + "/" + kind);
+      if (type == null
+          && !apiVersion.isEmpty()
+          && !kind.isEmpty()
+          && !isGantryGroup(apiVersion)
+          && !(apiVersion.equals("v1") && KINDS.containsKey("v1/" + kind))) {
+        skipped.add(
+            where
+                + ": "
+                + apiVersion
+                + "/"
+                + kind
+                + " "
+                + objectName(doc)
+                + " (not read by Gantry)");
+        continue;
+      }
       if (type == null) {
         errors.add(
             where
@@ -119,7 +154,7 @@ public final class ResourceYaml {
         objects.add(object);
       }
     }
-    return new Result(objects, errors);
+    return new Result(objects, errors, skipped);
   }
 
   private static String objectName(JsonNode doc) {

@@ -134,6 +134,43 @@ class ResourceYamlTest {
   }
 
   @Test
+  void skipsKindsGantryDoesNotReadButNotTyposInItsOwnGroups() {
+    String yaml =
+        ROUTE
+            + """
+            ---
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: web, namespace: ns}
+            spec: {replicas: 2}
+            ---
+            apiVersion: argoproj.io/v1alpha1
+            kind: Application
+            metadata: {name: routes, namespace: argocd}
+            ---
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: settings, namespace: ns}
+            ---
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoutes
+            metadata: {name: typo, namespace: ns}
+            ---
+            apiVersion: gateway.networking.k8s.io/v1alpha2
+            kind: HTTPRoute
+            metadata: {name: old, namespace: ns}
+            """;
+    ResourceYaml.Result r = ResourceYaml.parse("repo.yaml", yaml);
+    assertThat(r.objects()).hasSize(1);
+    assertThat(r.skipped())
+        .containsExactly(
+            "repo.yaml document 2: apps/v1/Deployment ns/web (not read by Gantry)",
+            "repo.yaml document 3: argoproj.io/v1alpha1/Application argocd/routes (not read by Gantry)",
+            "repo.yaml document 4: v1/ConfigMap ns/settings (not read by Gantry)");
+    assertThat(r.errors()).hasSize(2).allSatisfy(e -> assertThat(e).contains("(expected: one of"));
+  }
+
+  @Test
   void reportsWrongTypesAndMissingNames() {
     String yaml =
         """
