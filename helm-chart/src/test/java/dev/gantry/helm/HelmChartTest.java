@@ -503,10 +503,13 @@ class HelmChartTest {
                         "crds.annotations.team=platform"))
                 .assertSuccess()
                 .stdout());
-    JsonNode annotations =
-        unkept.single("CustomResourceDefinition").path("metadata").path("annotations");
-    assertThat(annotations.has("helm.sh/resource-policy")).isFalse();
-    assertThat(annotations.path("team").asText()).isEqualTo("platform");
+    // Every CRD of the chart (GantryProxyConfig, RateLimitPolicy) gets the same treatment.
+    assertThat(unkept.ofKind("CustomResourceDefinition")).isNotEmpty();
+    for (JsonNode crd : unkept.ofKind("CustomResourceDefinition")) {
+      JsonNode annotations = crd.path("metadata").path("annotations");
+      assertThat(annotations.has("helm.sh/resource-policy")).isFalse();
+      assertThat(annotations.path("team").asText()).isEqualTo("platform");
+    }
   }
 
   // ---- GatewayClass and GantryProxyConfig

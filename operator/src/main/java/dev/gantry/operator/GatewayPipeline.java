@@ -1,8 +1,8 @@
 package dev.gantry.operator;
 
+import dev.gantry.api.v1alpha1.GantryProxyConfig;
+import dev.gantry.api.v1alpha1.GantryProxyConfigSpec;
 import dev.gantry.model.GatewaySnapshot;
-import dev.gantry.operator.api.v1alpha1.GantryProxyConfig;
-import dev.gantry.operator.api.v1alpha1.GantryProxyConfigSpec;
 import dev.gantry.operator.fleet.FleetApplier;
 import dev.gantry.operator.fleet.FleetResources;
 import dev.gantry.operator.fleet.FleetSettings;

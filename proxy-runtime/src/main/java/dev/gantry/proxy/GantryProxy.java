@@ -2,6 +2,7 @@ package dev.gantry.proxy;
 
 import dev.gantry.model.GatewaySnapshot;
 import dev.gantry.proxy.metrics.ProxyMetrics;
+import dev.gantry.proxy.ratelimit.RateLimitEngine;
 import dev.gantry.proxy.route.CompiledConfig;
 import dev.gantry.proxy.route.ConfigCompiler;
 import dev.gantry.proxy.server.ProxyChannelInitializer;
@@ -42,6 +43,7 @@ public final class GantryProxy implements AutoCloseable {
   private final EventLoopGroup workerGroup;
   private final ProxyRuntime runtime;
   private final ConfigCompiler compiler;
+  private final RateLimitEngine rateLimits;
   private final Map<Integer, Channel> bound = new HashMap<>();
   private volatile GatewaySnapshot current;
   private volatile long reloads;
@@ -54,7 +56,9 @@ public final class GantryProxy implements AutoCloseable {
     this.workerGroup = transport.newGroup(settings.eventLoopThreads(), "gantry-io");
     ProxyMetrics metrics = new ProxyMetrics(settings.registry(), settings.gatewayLabel());
     this.runtime = new ProxyRuntime(metrics, transport);
-    this.compiler = new ConfigCompiler(settings.registry(), settings.gatewayLabel());
+    this.rateLimits =
+        new RateLimitEngine(settings.rateLimits(), settings.registry(), settings.gatewayLabel());
+    this.compiler = new ConfigCompiler(settings.registry(), settings.gatewayLabel(), rateLimits);
   }
 
   public static GantryProxy start(ProxySettings settings) {
@@ -163,6 +167,14 @@ public final class GantryProxy implements AutoCloseable {
     }
   }
 
+  /**
+   * The number of ready proxies of this Gateway, which Gateway-wide Local rate limits divide by.
+   * The operator sends it on the snapshot stream; a standalone proxy stays at 1.
+   */
+  public void readyReplicas(int replicas) {
+    rateLimits.readyReplicas(replicas);
+  }
+
   public Optional<GatewaySnapshot> current() {
     return Optional.ofNullable(current);
   }
@@ -231,5 +243,6 @@ public final class GantryProxy implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "event loops did not stop cleanly", e);
     }
+    rateLimits.close();
   }
 }

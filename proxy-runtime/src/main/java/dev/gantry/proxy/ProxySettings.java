@@ -1,5 +1,6 @@
 package dev.gantry.proxy;
 
+import dev.gantry.proxy.ratelimit.RateLimitSettings;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.function.IntUnaryOperator;
@@ -12,13 +13,31 @@ import java.util.function.IntUnaryOperator;
  * @param eventLoopThreads event loop threads; 0 = number of cores
  * @param registry where the proxy's meters go
  * @param gatewayLabel the {@code gateway} tag on every meter
+ * @param rateLimits how rate limits are enforced (Redis store, timeouts, client IP depth)
  */
 public record ProxySettings(
     String listenAddress,
     IntUnaryOperator portMapper,
     int eventLoopThreads,
     PrometheusMeterRegistry registry,
-    String gatewayLabel) {
+    String gatewayLabel,
+    RateLimitSettings rateLimits) {
+
+  /** Settings with default rate limiting (no Redis store). */
+  public ProxySettings(
+      String listenAddress,
+      IntUnaryOperator portMapper,
+      int eventLoopThreads,
+      PrometheusMeterRegistry registry,
+      String gatewayLabel) {
+    this(
+        listenAddress,
+        portMapper,
+        eventLoopThreads,
+        registry,
+        gatewayLabel,
+        RateLimitSettings.defaults());
+  }
 
   public ProxySettings {
     if (listenAddress == null || listenAddress.isEmpty()) {
@@ -32,6 +51,7 @@ public record ProxySettings(
     portMapper = portMapper == null ? IntUnaryOperator.identity() : portMapper;
     registry = registry == null ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : registry;
     gatewayLabel = gatewayLabel == null ? "" : gatewayLabel;
+    rateLimits = rateLimits == null ? RateLimitSettings.defaults() : rateLimits;
   }
 
   /** All interfaces, ports as configured, one event loop per core, a fresh registry. */

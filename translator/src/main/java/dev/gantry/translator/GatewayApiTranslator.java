@@ -1,5 +1,6 @@
 package dev.gantry.translator;
 
+import dev.gantry.api.v1alpha1.RateLimitPolicy;
 import dev.gantry.model.GatewaySnapshot;
 import dev.gantry.translator.backend.BackendRefResolver;
 import dev.gantry.translator.backend.EndpointsTranslator;
@@ -7,6 +8,7 @@ import dev.gantry.translator.gateway.GatewayClassTranslator;
 import dev.gantry.translator.gateway.GatewayContext;
 import dev.gantry.translator.gateway.GatewayStatusBuilder;
 import dev.gantry.translator.gateway.GatewayTranslator;
+import dev.gantry.translator.ratelimit.RateLimitPolicyTranslator;
 import dev.gantry.translator.route.Attachment;
 import dev.gantry.translator.route.CompiledRoute;
 import dev.gantry.translator.route.HttpRouteTranslator;
@@ -126,11 +128,16 @@ public final class GatewayApiTranslator {
       }
     }
     generation.finish();
+    // Policies attach after the (cached) snapshots are assembled: a policy change never invalidates
+    // the per-route translations, and a Gateway without policies keeps its cached snapshot as is.
+    List<RateLimitPolicy> policies =
+        new RateLimitPolicyTranslator()
+            .translate(resources.rateLimitPolicies(), gateways, routes, snapshots, now);
     gatewayStatuses.sort(
         java.util.Comparator.comparing((Gateway g) -> g.getMetadata().getNamespace())
             .thenComparing(g -> g.getMetadata().getName()));
     return new TranslationResult(
-        snapshots, new ArrayList<>(classes.classes().values()), gatewayStatuses, routes);
+        snapshots, new ArrayList<>(classes.classes().values()), gatewayStatuses, routes, policies);
   }
 
   /**

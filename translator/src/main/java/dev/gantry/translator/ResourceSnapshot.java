@@ -1,5 +1,6 @@
 package dev.gantry.translator;
 
+import dev.gantry.api.v1alpha1.RateLimitPolicy;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -27,7 +28,30 @@ public record ResourceSnapshot(
     List<Service> services,
     List<EndpointSlice> endpointSlices,
     List<Secret> secrets,
-    List<Namespace> namespaces) {
+    List<Namespace> namespaces,
+    List<RateLimitPolicy> rateLimitPolicies) {
+
+  /** A snapshot without RateLimitPolicies (the form before they existed). */
+  public ResourceSnapshot(
+      List<GatewayClass> gatewayClasses,
+      List<Gateway> gateways,
+      List<HTTPRoute> httpRoutes,
+      List<ReferenceGrant> referenceGrants,
+      List<Service> services,
+      List<EndpointSlice> endpointSlices,
+      List<Secret> secrets,
+      List<Namespace> namespaces) {
+    this(
+        gatewayClasses,
+        gateways,
+        httpRoutes,
+        referenceGrants,
+        services,
+        endpointSlices,
+        secrets,
+        namespaces,
+        null);
+  }
 
   private static final Comparator<HasMetadata> BY_NAMESPACE_AND_NAME =
       Comparator.comparing((HasMetadata o) -> nullToEmpty(o.getMetadata().getNamespace()))
@@ -42,6 +66,7 @@ public record ResourceSnapshot(
     endpointSlices = sorted(endpointSlices);
     secrets = sorted(secrets);
     namespaces = sorted(namespaces);
+    rateLimitPolicies = sorted(rateLimitPolicies);
   }
 
   /**
@@ -57,6 +82,7 @@ public record ResourceSnapshot(
     List<EndpointSlice> slices = new ArrayList<>();
     List<Secret> secrets = new ArrayList<>();
     List<Namespace> namespaces = new ArrayList<>();
+    List<RateLimitPolicy> policies = new ArrayList<>();
     for (HasMetadata o : objects) {
       switch (o) {
         case GatewayClass c -> classes.add(c);
@@ -67,11 +93,12 @@ public record ResourceSnapshot(
         case EndpointSlice e -> slices.add(e);
         case Secret s -> secrets.add(s);
         case Namespace n -> namespaces.add(n);
+        case RateLimitPolicy p -> policies.add(p);
         default -> {}
       }
     }
     return new ResourceSnapshot(
-        classes, gateways, routes, grants, services, slices, secrets, namespaces);
+        classes, gateways, routes, grants, services, slices, secrets, namespaces, policies);
   }
 
   public static ResourceSnapshot empty() {

@@ -1,5 +1,6 @@
 package dev.gantry.translator;
 
+import dev.gantry.api.v1alpha1.RateLimitPolicy;
 import dev.gantry.model.GatewaySnapshot;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
@@ -17,9 +18,26 @@ import java.util.SortedMap;
  * @param httpRoutes every HTTPRoute with a parentRef to one of our Gateways, with {@code
  *     status.parents} entries of our controller computed (entries of other controllers kept as they
  *     were)
+ * @param rateLimitPolicies every RateLimitPolicy with its {@code status.ancestors} entries of our
+ *     controller computed
  */
 public record TranslationResult(
     SortedMap<String, GatewaySnapshot> snapshots,
     List<GatewayClass> gatewayClasses,
     List<Gateway> gateways,
-    List<HTTPRoute> httpRoutes) {}
+    List<HTTPRoute> httpRoutes,
+    List<RateLimitPolicy> rateLimitPolicies) {
+
+  public TranslationResult {
+    rateLimitPolicies = rateLimitPolicies == null ? List.of() : rateLimitPolicies;
+  }
+
+  /** A result without RateLimitPolicies (the form before they existed). */
+  public TranslationResult(
+      SortedMap<String, GatewaySnapshot> snapshots,
+      List<GatewayClass> gatewayClasses,
+      List<Gateway> gateways,
+      List<HTTPRoute> httpRoutes) {
+    this(snapshots, gatewayClasses, gateways, httpRoutes, List.of());
+  }
+}

@@ -19,6 +19,8 @@ import java.util.Set;
  * @param tls TLS settings, required for HTTPS
  * @param virtualHosts the hostnames served by the routes attached to this listener, sorted by
  *     hostname
+ * @param policies policies that apply to every request on this listener (Gateway- or listener-level
+ *     RateLimitPolicies)
  */
 public record Listener(
     String name,
@@ -27,11 +29,30 @@ public record Listener(
     ListenerProtocol protocol,
     String hostname,
     TlsSettings tls,
-    List<VirtualHost> virtualHosts) {
+    List<VirtualHost> virtualHosts,
+    List<PolicyRef> policies) {
 
   public Listener {
     hostname = Lists.emptyToNull(hostname);
     virtualHosts = Lists.copy(virtualHosts);
+    policies = Lists.copy(policies);
+  }
+
+  /** A listener without policies (the form before listener policies existed). */
+  public Listener(
+      String name,
+      SourceRef source,
+      int port,
+      ListenerProtocol protocol,
+      String hostname,
+      TlsSettings tls,
+      List<VirtualHost> virtualHosts) {
+    this(name, source, port, protocol, hostname, tls, virtualHosts, List.of());
+  }
+
+  /** This listener with {@code refs} as its policies. */
+  public Listener withPolicies(List<PolicyRef> refs) {
+    return new Listener(name, source, port, protocol, hostname, tls, virtualHosts, refs);
   }
 
   public void validate(Validator v) {
@@ -44,6 +65,7 @@ public record Listener(
     }
     v.nested("tls", tls, tv -> tls.validate(tv));
     v.each("virtualHosts", virtualHosts, VirtualHost::validate);
+    v.each("policies", policies, PolicyRef::validate);
     Set<String> seen = new HashSet<>();
     for (VirtualHost vh : virtualHosts) {
       if (vh != null && !seen.add(vh.hostname())) {

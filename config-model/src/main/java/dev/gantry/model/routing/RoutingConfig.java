@@ -14,19 +14,52 @@ import java.util.Set;
  * endpoints and secrets.
  */
 public record RoutingConfig(
-    String version, List<Listener> listeners, List<Rule> rules, List<Cluster> clusters) {
+    String version,
+    List<Listener> listeners,
+    List<Rule> rules,
+    List<Cluster> clusters,
+    List<RateLimit> rateLimits) {
 
   public RoutingConfig {
     listeners = Lists.copy(listeners);
     rules = Lists.copy(rules);
     clusters = Lists.copy(clusters);
+    rateLimits = Lists.copy(rateLimits);
+  }
+
+  /** A routing part without rate limits (the form before rate limits existed). */
+  public RoutingConfig(
+      String version, List<Listener> listeners, List<Rule> rules, List<Cluster> clusters) {
+    this(version, listeners, rules, clusters, List.of());
   }
 
   /** Builds a routing part whose version is the hash of its content. */
   public static RoutingConfig of(
       List<Listener> listeners, List<Rule> rules, List<Cluster> clusters) {
-    RoutingConfig unversioned = new RoutingConfig(null, listeners, rules, clusters);
-    return new RoutingConfig(ContentHash.of(unversioned), listeners, rules, clusters);
+    return of(listeners, rules, clusters, List.of());
+  }
+
+  /**
+   * Builds a routing part with rate limits; empty lists are omitted from the canonical JSON, so a
+   * part without rate limits hashes exactly as before they existed.
+   */
+  public static RoutingConfig of(
+      List<Listener> listeners,
+      List<Rule> rules,
+      List<Cluster> clusters,
+      List<RateLimit> rateLimits) {
+    RoutingConfig unversioned = new RoutingConfig(null, listeners, rules, clusters, rateLimits);
+    return new RoutingConfig(ContentHash.of(unversioned), listeners, rules, clusters, rateLimits);
+  }
+
+  /** The rate limit named {@code name}, or null. */
+  public RateLimit rateLimit(String name) {
+    for (RateLimit r : rateLimits) {
+      if (r.name().equals(name)) {
+        return r;
+      }
+    }
+    return null;
   }
 
   /**
@@ -35,7 +68,7 @@ public record RoutingConfig(
    */
   @JsonIgnore
   public String computedVersion() {
-    return ContentHash.of(new RoutingConfig(null, listeners, rules, clusters));
+    return ContentHash.of(new RoutingConfig(null, listeners, rules, clusters, rateLimits));
   }
 
   public void validate(Validator v) {
@@ -47,6 +80,9 @@ public record RoutingConfig(
     v.each("listeners", listeners, Listener::validate);
     v.each("rules", rules, Rule::validate);
     v.each("clusters", clusters, Cluster::validate);
+    v.each("rateLimits", rateLimits, RateLimit::validate);
+    Set<String> rateLimitNames =
+        unique(v, "rateLimits", rateLimits.stream().map(RateLimit::name).toList());
 
     Set<String> ruleNames = unique(v, "rules", rules.stream().map(Rule::name).toList());
     Set<String> clusterNames = unique(v, "clusters", clusters.stream().map(Cluster::name).toList());
@@ -56,6 +92,7 @@ public record RoutingConfig(
 
     for (int l = 0; l < listeners.size(); l++) {
       Listener listener = listeners.get(l);
+      checkPolicies(v.at("listeners", l), listener.policies(), rateLimitNames);
       for (int h = 0; h < listener.virtualHosts().size(); h++) {
         VirtualHost vh = listener.virtualHosts().get(h);
         for (int r = 0; r < vh.routes().size(); r++) {
@@ -71,6 +108,7 @@ public record RoutingConfig(
     }
     for (int i = 0; i < rules.size(); i++) {
       Rule rule = rules.get(i);
+      checkPolicies(v.at("rules", i), rule.policies(), rateLimitNames);
       for (int b = 0; b < rule.backends().size(); b++) {
         String c = rule.backends().get(b).cluster();
         if (c != null && !clusterNames.contains(c)) {
@@ -86,6 +124,18 @@ public record RoutingConfig(
               .at("filters", f)
               .fail("cluster", m.cluster(), "the name of a cluster in clusters");
         }
+      }
+    }
+  }
+
+  private static void checkPolicies(Validator v, List<PolicyRef> refs, Set<String> rateLimits) {
+    for (int p = 0; p < refs.size(); p++) {
+      PolicyRef ref = refs.get(p);
+      if (ref != null
+          && RateLimit.KIND.equals(ref.kind())
+          && ref.name() != null
+          && !rateLimits.contains(ref.name())) {
+        v.at("policies", p).fail("name", ref.name(), "the name of a rate limit in rateLimits");
       }
     }
   }

@@ -38,6 +38,11 @@ public record Rule(
     policies = Lists.copy(policies);
   }
 
+  /** This rule with {@code refs} as its policies. */
+  public Rule withPolicies(List<PolicyRef> refs) {
+    return new Rule(name, source, filters, backends, directResponseStatus, timeouts, retry, refs);
+  }
+
   /** True when the rule answers with a redirect instead of forwarding. */
   @JsonIgnore
   public boolean isRedirect() {

@@ -1,6 +1,6 @@
 package dev.gantry.operator.fleet;
 
-import dev.gantry.operator.api.v1alpha1.GantryProxyConfigSpec;
+import dev.gantry.api.v1alpha1.GantryProxyConfigSpec;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import java.util.Map;
 

@@ -1,6 +1,6 @@
 package dev.gantry.operator.input;
 
-import dev.gantry.operator.api.v1alpha1.GantryProxyConfig;
+import dev.gantry.api.v1alpha1.GantryProxyConfig;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;

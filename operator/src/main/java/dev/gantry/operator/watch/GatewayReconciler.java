@@ -1,7 +1,7 @@
 package dev.gantry.operator.watch;
 
+import dev.gantry.api.v1alpha1.GantryProxyConfig;
 import dev.gantry.operator.GatewayPipeline;
-import dev.gantry.operator.api.v1alpha1.GantryProxyConfig;
 import dev.gantry.operator.input.GatewayInputs;
 import dev.gantry.operator.input.ObjectKeys;
 import dev.gantry.operator.stream.EndpointsFastPath;

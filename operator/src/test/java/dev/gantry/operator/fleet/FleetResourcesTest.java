@@ -2,7 +2,7 @@ package dev.gantry.operator.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gantry.operator.api.v1alpha1.GantryProxyConfigSpec;
+import dev.gantry.api.v1alpha1.GantryProxyConfigSpec;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;

@@ -1,6 +1,6 @@
 package dev.gantry.operator.testing;
 
-import dev.gantry.operator.api.v1alpha1.GantryProxyConfig;
+import dev.gantry.api.v1alpha1.GantryProxyConfig;
 import dev.gantry.operator.input.ResourceCaches;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;

@@ -64,6 +64,8 @@ final class ProxyCommand implements Callable<Integer> {
       description = "HOST:PORT of /ready /live /config /metrics (default: ${DEFAULT-VALUE}).")
   String adminAddress;
 
+  @picocli.CommandLine.Mixin RateLimitOptions rateLimits = new RateLimitOptions();
+
   @Override
   public Integer call() throws Exception {
     HostPort.parse(operator, "--operator");
@@ -74,13 +76,24 @@ final class ProxyCommand implements Callable<Integer> {
             : System.getenv().getOrDefault("POD_NAME", InetAddress.getLocalHost().getHostName());
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     GantryProxy proxy =
-        GantryProxy.start(new ProxySettings(listenAddress, p -> p, 0, registry, gateway));
+        GantryProxy.start(
+            new ProxySettings(listenAddress, p -> p, 0, registry, gateway, rateLimits.settings()));
     SnapshotClient client =
         new SnapshotClient(
             operator,
             gateway,
             id,
-            proxy::apply,
+            new dev.gantry.proxy.control.SnapshotSink() {
+              @Override
+              public void apply(dev.gantry.model.GatewaySnapshot s) {
+                proxy.apply(s);
+              }
+
+              @Override
+              public void readyReplicas(int replicas) {
+                proxy.readyReplicas(replicas);
+              }
+            },
             new SnapshotFile(snapshotFile),
             Backoff.defaults());
     Gauge.builder("gantry_control_reconnects", client, SnapshotClient::reconnects)

@@ -58,6 +58,8 @@ final class StandaloneCommand implements Callable<Integer> {
           "Quiet time after a change in DIR before reloading (default: ${DEFAULT-VALUE}).")
   long debounceMillis;
 
+  @picocli.CommandLine.Mixin RateLimitOptions rateLimits = new RateLimitOptions();
+
   @Override
   public Integer call() throws Exception {
     HostPort admin = HostPort.parse(adminAddress, "--admin-address");
@@ -75,6 +77,7 @@ final class StandaloneCommand implements Callable<Integer> {
     }
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     StandaloneServer server = new StandaloneServer(directory, listenAddress, registry, clock);
+    server.rateLimits(rateLimits.settings());
     Gauge.builder("gantry_standalone_reloads", server, StandaloneServer::reloads)
         .description("Folder reloads applied")
         .register(registry);

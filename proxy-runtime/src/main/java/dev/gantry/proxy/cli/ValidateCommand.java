@@ -35,6 +35,7 @@ final class ValidateCommand implements Callable<Integer> {
     objects.addAll(result.gatewayClasses());
     objects.addAll(result.gateways());
     objects.addAll(result.httpRoutes());
+    objects.addAll(result.rateLimitPolicies());
     System.out.print(Yaml.documents(objects));
     List<String> problems = StatusCheck.problems(result);
     if (result.gatewayClasses().isEmpty()) {

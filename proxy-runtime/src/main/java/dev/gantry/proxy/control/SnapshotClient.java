@@ -187,6 +187,14 @@ public final class SnapshotClient implements AutoCloseable {
 
   private void onResponse(StreamResponse response) {
     backoff.reset();
+    if (response.readyReplicas() != null && response.readyReplicas() >= 1) {
+      sink.readyReplicas(response.readyReplicas());
+      if (response.routing() == null
+          && response.endpoints() == null
+          && response.secrets() == null) {
+        return; // scaling only: no version changed, nothing to apply or ACK
+      }
+    }
     GatewaySnapshot candidate;
     if (applied == null) {
       // Nothing served yet: collect parts until all three are there; never apply half a config.

@@ -10,4 +10,10 @@ import dev.gantry.model.GatewaySnapshot;
 @FunctionalInterface
 public interface SnapshotSink {
   void apply(GatewaySnapshot snapshot) throws Exception;
+
+  /**
+   * The Gateway's ready proxy count, sent by the operator beside the parts (Gateway-wide Local rate
+   * limits divide by it). Ignored by sinks that do not rate-limit.
+   */
+  default void readyReplicas(int replicas) {}
 }

@@ -11,10 +11,13 @@ import dev.gantry.model.routing.ListenerProtocol;
 import dev.gantry.model.routing.RouteEntry;
 import dev.gantry.model.routing.Rule;
 import dev.gantry.model.routing.VirtualHost;
+import dev.gantry.model.routing.filter.Cors;
 import dev.gantry.model.routing.filter.Filter;
 import dev.gantry.model.routing.filter.RequestMirror;
 import dev.gantry.proxy.filter.FilterStep;
 import dev.gantry.proxy.metrics.RouteMetrics;
+import dev.gantry.proxy.ratelimit.RateLimitEngine;
+import dev.gantry.proxy.ratelimit.RateLimitStep;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,10 +33,17 @@ import java.util.Map;
 public final class ConfigCompiler {
   private final MeterRegistry registry;
   private final String gateway;
+  private final RateLimitEngine rateLimits;
 
   public ConfigCompiler(MeterRegistry registry, String gateway) {
+    this(registry, gateway, null);
+  }
+
+  /** A compiler that also compiles rate limits, keeping their buckets across reloads. */
+  public ConfigCompiler(MeterRegistry registry, String gateway, RateLimitEngine rateLimits) {
     this.registry = registry;
     this.gateway = gateway;
+    this.rateLimits = rateLimits;
   }
 
   /** Validates and compiles; throws {@link ConfigValidationException} naming every problem. */
@@ -56,6 +66,9 @@ public final class ConfigCompiler {
       Rule rule = ruleList.get(i);
       rules.put(rule.name(), compileRule(rule, clusters, "routing.rules[" + i + "]", errors));
     }
+    RateLimitEngine.Compiled limits = rateLimits == null ? null : rateLimits.compile(snapshot);
+    Map<String, Rule> ruleModels = new HashMap<>();
+    ruleList.forEach(r -> ruleModels.put(r.name(), r));
     Map<Integer, HostTable.Builder<CompiledListener>> byPort = new HashMap<>();
     List<Listener> listeners = snapshot.routing().listeners();
     for (int l = 0; l < listeners.size(); l++) {
@@ -74,7 +87,8 @@ public final class ConfigCompiler {
                     e.name(),
                     new RouteMatcher(e.match()),
                     rules.get(e.rule()),
-                    new RouteMetrics(registry, gateway, e.name())));
+                    new RouteMetrics(registry, gateway, e.name()),
+                    rateLimitStep(limits, listener, ruleModels.get(e.rule()))));
           } catch (PatternSyntaxException ex) {
             errors.add(field + ": " + ex.getPattern() + " (expected: an RE2 regular expression)");
           }
@@ -94,6 +108,15 @@ public final class ConfigCompiler {
     Map<Integer, CompiledPort> ports = new HashMap<>();
     byPort.forEach((port, b) -> ports.put(port, new CompiledPort(port, b.build())));
     return new CompiledConfig(snapshot, Map.copyOf(ports), Map.copyOf(clusters));
+  }
+
+  private static RateLimitStep rateLimitStep(
+      RateLimitEngine.Compiled limits, Listener listener, Rule rule) {
+    if (limits == null || rule == null) {
+      return null;
+    }
+    boolean cors = rule.filters().stream().anyMatch(f -> f instanceof Cors);
+    return limits.step(listener.policies(), rule.policies(), cors);
   }
 
   private static CompiledRule compileRule(

@@ -5,6 +5,8 @@ import dev.gantry.proxy.filter.CorsPolicy;
 import dev.gantry.proxy.filter.FilterStep;
 import dev.gantry.proxy.filter.HeaderOps;
 import dev.gantry.proxy.metrics.RouteMetrics;
+import dev.gantry.proxy.ratelimit.RateLimitDecision;
+import dev.gantry.proxy.ratelimit.RateLimitStep;
 import dev.gantry.proxy.route.CompiledBackend;
 import dev.gantry.proxy.route.CompiledCluster;
 import dev.gantry.proxy.route.CompiledConfig;
@@ -45,6 +47,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -62,6 +65,8 @@ final class HttpExchange implements UpstreamListener {
   static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
   static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
   static final AsciiString X_REQUEST_ID = AsciiString.cached("x-request-id");
+  static final AsciiString RATELIMIT = AsciiString.cached("ratelimit");
+  static final AsciiString RATELIMIT_POLICY = AsciiString.cached("ratelimit-policy");
 
   private final ProxyHandler owner;
   private final ChannelHandlerContext ctx;
@@ -87,6 +92,13 @@ final class HttpExchange implements UpstreamListener {
   private List<MirrorSender.Copy> mirrors;
   private boolean forward;
   private boolean websocket;
+  private String hostHeader;
+
+  /** A Global rate-limit check is in flight: the body is queued until it decides. */
+  private boolean limitPending;
+
+  /** The {@code RateLimit} header for the response of an allowed request, or null. */
+  private String rateLimitHeader;
 
   private boolean requestComplete;
   private ArrayDeque<HttpContent> queued;
@@ -170,6 +182,60 @@ final class HttpExchange implements UpstreamListener {
     }
     metrics = route.metrics();
     rule = route.rule();
+    this.hostHeader = hostHeader;
+    // Rate limits run after routing and before any filter: the key sees the request as the client
+    // sent it, and a limited request costs neither a redirect nor a mirror copy. CORS preflights
+    // that the route's CORS filter answers itself are not counted (see RateLimitStep#corsExempt).
+    RateLimitStep limits = route.rateLimits();
+    if (limits != null
+        && !(limits.corsExempt() && CorsPolicy.isPreflight(request.method(), headers))) {
+      CompletableFuture<RateLimitDecision> verdict =
+          limits.check(view, ctx.channel().remoteAddress(), headers);
+      if (!verdict.isDone()) {
+        limitPending = true;
+        owner.suspendRead(ProxyHandler.SUSPEND_RATE_LIMIT);
+        verdict.thenAccept(d -> ctx.executor().execute(() -> onRateLimitDecision(d)));
+        return;
+      }
+      if (!applyRateLimit(verdict.join())) {
+        return;
+      }
+    }
+    proceed();
+  }
+
+  /** Back on the event loop with the store's answer. */
+  private void onRateLimitDecision(RateLimitDecision d) {
+    limitPending = false;
+    owner.resumeRead(ProxyHandler.SUSPEND_RATE_LIMIT);
+    if (done || aborted || responseStarted) {
+      releaseQueued();
+      return;
+    }
+    if (applyRateLimit(d)) {
+      proceed();
+    }
+  }
+
+  /** False when the decision answered the request (429 or 503). */
+  private boolean applyRateLimit(RateLimitDecision d) {
+    if (d.allowed()) {
+      rateLimitHeader = d.rateLimit();
+      return true;
+    }
+    HttpHeaders h = new io.netty.handler.codec.http.DefaultHttpHeaders();
+    if (d.status() == 429) {
+      h.set(RATELIMIT_POLICY, d.rateLimitPolicy());
+      h.set(RATELIMIT, d.rateLimit());
+      h.set(HttpHeaderNames.RETRY_AFTER, d.retryAfterSeconds());
+    }
+    respondLocal(d.status(), h, false);
+    return false;
+  }
+
+  /** Everything after routing and rate limiting: filters, backend choice, the first attempt. */
+  private void proceed() {
+    HttpHeaders headers = request.headers();
     boolean wsUpgrade =
         !http2 && headers.containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
     String upgradeValue = headers.get(HttpHeaderNames.UPGRADE);
@@ -205,6 +271,12 @@ final class HttpExchange implements UpstreamListener {
     keepBody = rule.needsBody();
     if (keepBody) {
       bodyCopy = ctx.alloc().compositeBuffer(64);
+      if (queued != null) {
+        // Body that arrived while a rate-limit check was pending.
+        for (HttpContent c : queued) {
+          keepCopy(c);
+        }
+      }
     }
     if (rule.requestTimeoutMs() > 0) {
       requestTimer =
@@ -212,6 +284,10 @@ final class HttpExchange implements UpstreamListener {
               .schedule(this::onRequestTimeout, rule.requestTimeoutMs(), TimeUnit.MILLISECONDS);
     }
     startAttempt();
+    if (requestComplete && queued != null) {
+      // The whole body arrived while the rate-limit check was pending.
+      sendMirrors();
+    }
   }
 
   /** Runs filter steps in order; false when one of them answered the request itself. */
@@ -313,18 +389,15 @@ final class HttpExchange implements UpstreamListener {
     }
     boolean last = content instanceof LastHttpContent;
     bodyBytes += content.content().readableBytes();
-    if (!forward || aborted || responseComplete) {
+    if (limitPending && !aborted && !responseComplete) {
+      if (queued == null) {
+        queued = new ArrayDeque<>(4);
+      }
+      queued.add(content);
+    } else if (!forward || aborted || responseComplete) {
       content.release();
     } else {
-      if (keepBody && !bodyOverflow) {
-        if (bodyCopy.readableBytes() + content.content().readableBytes() > MAX_BUFFERED_BODY) {
-          bodyOverflow = true;
-          bodyCopy.release();
-          bodyCopy = null;
-        } else if (content.content().isReadable()) {
-          bodyCopy.addComponent(true, content.content().retainedDuplicate());
-        }
-      }
+      keepCopy(content);
       if (upstream != null && attempts == 1) {
         upstream.writeAndFlush(content, upstream.voidPromise());
         if (!upstream.isWritable() && !(http2 && endpoint.protocol() == AppProtocol.H2C)) {
@@ -354,6 +427,18 @@ final class HttpExchange implements UpstreamListener {
         }
       }
       maybeDone();
+    }
+  }
+
+  private void keepCopy(HttpContent content) {
+    if (keepBody && !bodyOverflow) {
+      if (bodyCopy.readableBytes() + content.content().readableBytes() > MAX_BUFFERED_BODY) {
+        bodyOverflow = true;
+        bodyCopy.release();
+        bodyCopy = null;
+      } else if (content.content().isReadable()) {
+        bodyCopy.addComponent(true, content.content().retainedDuplicate());
+      }
     }
   }
 
@@ -528,6 +613,9 @@ final class HttpExchange implements UpstreamListener {
       }
       if (cors != null) {
         cors.actual(origin, h);
+      }
+      if (rateLimitHeader != null) {
+        h.set(RATELIMIT, rateLimitHeader);
       }
       if (!h.contains(HttpHeaderNames.CONTENT_LENGTH) && code != 204 && code != 304) {
         h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);

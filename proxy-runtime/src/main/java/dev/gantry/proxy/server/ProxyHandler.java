@@ -39,6 +39,9 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
   static final int SUSPEND_PIPELINE = 1;
   static final int SUSPEND_BACKPRESSURE = 2;
 
+  /** A request waits for a Global rate-limit decision; its body is queued meanwhile. */
+  static final int SUSPEND_RATE_LIMIT = 4;
+
   private final ProxyRuntime rt;
   private final int configuredPort;
   private final boolean http2Stream;

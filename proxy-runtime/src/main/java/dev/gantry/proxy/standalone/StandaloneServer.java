@@ -4,6 +4,7 @@ import dev.gantry.model.CanonicalJson;
 import dev.gantry.model.GatewaySnapshot;
 import dev.gantry.proxy.GantryProxy;
 import dev.gantry.proxy.ProxySettings;
+import dev.gantry.proxy.ratelimit.RateLimitSettings;
 import dev.gantry.translator.GatewayApiTranslator;
 import dev.gantry.translator.ResourceSnapshot;
 import dev.gantry.translator.TranslationResult;
@@ -51,6 +52,7 @@ public final class StandaloneServer implements AutoCloseable {
   private volatile long failedReloads;
   private volatile Map<String, GatewaySnapshot> applied = Map.of();
   private DirectoryWatcher watcher;
+  private volatile RateLimitSettings rateLimits = RateLimitSettings.defaults();
 
   public StandaloneServer(
       ResourceDirectory directory,
@@ -75,6 +77,11 @@ public final class StandaloneServer implements AutoCloseable {
     this.portMapper = portMapper;
     this.registry = registry;
     this.clock = clock;
+  }
+
+  /** How the proxies started from now on enforce rate limits (call before {@link #start}). */
+  public void rateLimits(RateLimitSettings settings) {
+    this.rateLimits = settings;
   }
 
   /** Loads and applies the folder once, then watches it (debounced by {@code debounceMillis}). */
@@ -149,7 +156,8 @@ public final class StandaloneServer implements AutoCloseable {
                   gw,
                   k ->
                       GantryProxy.start(
-                          new ProxySettings(listenAddress, portMapper, 0, registry, k)));
+                          new ProxySettings(
+                              listenAddress, portMapper, 0, registry, k, rateLimits)));
           try {
             proxy.apply(snapshot);
             nowApplied.put(gw, snapshot);

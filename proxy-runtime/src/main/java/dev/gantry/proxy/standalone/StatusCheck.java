@@ -1,5 +1,6 @@
 package dev.gantry.proxy.standalone;
 
+import dev.gantry.api.v1alpha1.RateLimitPolicy;
 import dev.gantry.translator.GatewayApiTranslator;
 import dev.gantry.translator.TranslationResult;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -8,6 +9,7 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.PolicyAncestorStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,6 +62,21 @@ public final class StatusCheck {
           parent += "#" + ps.getParentRef().getSectionName();
         }
         check(out, ref(route) + " parent " + parent, ps.getConditions());
+      }
+    }
+    for (RateLimitPolicy policy : result.rateLimitPolicies()) {
+      if (policy.getStatus() == null || policy.getStatus().getAncestors() == null) {
+        continue;
+      }
+      for (PolicyAncestorStatus as : policy.getStatus().getAncestors()) {
+        if (!GatewayApiTranslator.CONTROLLER_NAME.equals(as.getControllerName())) {
+          continue;
+        }
+        String ancestor =
+            as.getAncestorRef() == null
+                ? "?"
+                : as.getAncestorRef().getKind() + " " + as.getAncestorRef().getName();
+        check(out, ref(policy) + " ancestor " + ancestor, as.getConditions());
       }
     }
     return out;

@@ -23,8 +23,17 @@ public final class ProxyFixture implements AutoCloseable {
   public final EchoServer v3 = EchoServer.start("127.0.0.1", 0, "v3");
   public final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  public final GantryProxy proxy =
-      GantryProxy.start(new ProxySettings("127.0.0.1", p -> 0, 2, registry, "ns/gw"));
+  public final GantryProxy proxy;
+
+  public ProxyFixture() {
+    this(dev.gantry.proxy.ratelimit.RateLimitSettings.defaults());
+  }
+
+  /** A fixture whose proxy enforces rate limits with {@code rateLimits}. */
+  public ProxyFixture(dev.gantry.proxy.ratelimit.RateLimitSettings rateLimits) {
+    proxy =
+        GantryProxy.start(new ProxySettings("127.0.0.1", p -> 0, 2, registry, "ns/gw", rateLimits));
+  }
 
   /** A builder with clusters v1, v2, v3 (HTTP/1.1) already declared. */
   public Snap snap() {

@@ -38,7 +38,26 @@ public final class Snap {
   private final Map<String, List<Endpoint>> endpoints = new LinkedHashMap<>();
   private final Map<String, Rule> rules = new LinkedHashMap<>();
   private final Map<String, ListenerDraft> listeners = new LinkedHashMap<>();
+  private final List<dev.gantry.model.routing.RateLimit> rateLimits = new ArrayList<>();
+  private final Map<String, List<dev.gantry.model.routing.PolicyRef>> listenerPolicies =
+      new LinkedHashMap<>();
   private int entryCounter;
+
+  /** Adds a rate limit to the routing part. */
+  public Snap rateLimit(dev.gantry.model.routing.RateLimit rl) {
+    rateLimits.add(rl);
+    return this;
+  }
+
+  /** Attaches a rate limit to a listener (as a Gateway-level policy does). */
+  public Snap listenerRateLimit(String listener, String rateLimit) {
+    listenerPolicies
+        .computeIfAbsent(listener, l -> new ArrayList<>())
+        .add(
+            new dev.gantry.model.routing.PolicyRef(
+                dev.gantry.model.routing.RateLimit.KIND, rateLimit));
+    return this;
+  }
 
   private record ListenerDraft(
       String name, int port, String hostname, Map<String, List<RouteEntry>> hosts) {}
@@ -89,13 +108,15 @@ public final class Snap {
               ListenerProtocol.HTTP,
               d.hostname(),
               null,
-              vhs));
+              vhs,
+              listenerPolicies.getOrDefault(d.name(), List.of())));
     }
     List<ClusterEndpoints> ces = new ArrayList<>();
     endpoints.forEach((c, eps) -> ces.add(new ClusterEndpoints(c, eps)));
     return GatewaySnapshot.of(
         GATEWAY,
-        RoutingConfig.of(ls, new ArrayList<>(rules.values()), new ArrayList<>(clusters.values())),
+        RoutingConfig.of(
+            ls, new ArrayList<>(rules.values()), new ArrayList<>(clusters.values()), rateLimits),
         EndpointsConfig.of(ces),
         SecretsConfig.of(List.of()));
   }

@@ -190,7 +190,8 @@ public final class HttpRouteTranslator {
     return new Rule(ruleName, source, ruleFilterList, out, direct, timeouts, retry, List.of());
   }
 
-  private static List<RouteMatch> matches(String field, List<HTTPRouteMatch> in) {
+  /** Gateway API matches → model matches; also used for RateLimitPolicy {@code when}. */
+  public static List<RouteMatch> matches(String field, List<HTTPRouteMatch> in) {
     List<RouteMatch> out = new ArrayList<>();
     if (in == null || in.isEmpty()) {
       out.add(new RouteMatch(PathMatch.ROOT, List.of(), List.of(), null));

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.gantry.api.v1alpha1.RateLimitPolicy;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -43,7 +44,8 @@ public final class ResourceYaml {
           "v1/Service", Service.class,
           "v1/Secret", Secret.class,
           "v1/Namespace", Namespace.class,
-          "discovery.k8s.io/v1/EndpointSlice", EndpointSlice.class);
+          "discovery.k8s.io/v1/EndpointSlice", EndpointSlice.class,
+          "gantry.dev/v1alpha1/RateLimitPolicy", RateLimitPolicy.class);
 
   private ResourceYaml() {}
 

@@ -46,7 +46,9 @@ final class UnknownFields {
       return;
     }
     Class<?> type = value.getClass();
-    if (!type.getName().startsWith("io.fabric8.")
+    // Gantry's own kinds (dev.gantry.api) embed Fabric8 types (targetRefs, HTTPRoute matches).
+    if (!(type.getName().startsWith("io.fabric8.") || type.getName().startsWith("dev.gantry.api."))
+        || value instanceof Enum<?>
         || value instanceof AnyType
         || value instanceof Quantity) {
       return;

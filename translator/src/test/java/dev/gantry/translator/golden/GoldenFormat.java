@@ -38,6 +38,7 @@ public final class GoldenFormat {
     objects.addAll(result.gatewayClasses());
     objects.addAll(result.gateways());
     objects.addAll(result.httpRoutes());
+    objects.addAll(result.rateLimitPolicies());
     for (HasMetadata o : objects) {
       ObjectNode n = YAML.createObjectNode();
       n.put("kind", o.getKind());

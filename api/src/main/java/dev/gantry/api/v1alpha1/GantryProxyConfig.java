@@ -1,4 +1,4 @@
-package dev.gantry.operator.api.v1alpha1;
+package dev.gantry.api.v1alpha1;
 
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
