@@ -87,6 +87,7 @@ public final class EchoServer implements AutoCloseable {
   private final Channel channel;
   private final AtomicLong requests = new AtomicLong();
   private final ConcurrentLinkedDeque<String> recent = new ConcurrentLinkedDeque<>();
+  private final AtomicInteger recentCount = new AtomicInteger();
   private final ConcurrentHashMap<String, AtomicInteger> tries = new ConcurrentHashMap<>();
 
   private EchoServer(String host, int port, String name) {
@@ -273,6 +274,8 @@ public final class EchoServer implements AutoCloseable {
           requests.incrementAndGet();
           String code = first(params, "responseCode");
           long failDelay = parseDurationMillis(first(params, "failDelay"));
+          // A delayed answer keeps only the head (see the delayed echo below).
+          FullHttpRequest answered = failDelay > 0 ? req.replace(Unpooled.EMPTY_BUFFER) : req;
           Runnable fail =
               () -> {
                 if ("reset".equals(code)) {
@@ -282,22 +285,11 @@ public final class EchoServer implements AutoCloseable {
                   c.close();
                 } else {
                   int status = code == null ? 500 : Integer.parseInt(code);
-                  respond(ctx, req, HttpResponseStatus.valueOf(status), null, true);
+                  respond(ctx, answered, HttpResponseStatus.valueOf(status), null, true);
                 }
               };
           if (failDelay > 0) {
-            req.retain();
-            ctx.executor()
-                .schedule(
-                    () -> {
-                      try {
-                        fail.run();
-                      } finally {
-                        req.release();
-                      }
-                    },
-                    failDelay,
-                    TimeUnit.MILLISECONDS);
+            ctx.executor().schedule(fail, failDelay, TimeUnit.MILLISECONDS);
           } else {
             fail.run();
           }
@@ -322,20 +314,18 @@ public final class EchoServer implements AutoCloseable {
       String body = describe(req);
       requests.incrementAndGet();
       recent.addLast(body);
-      while (recent.size() > MAX_RECORDED) {
-        recent.pollFirst();
+      // ConcurrentLinkedDeque.size() walks the whole deque: a counter keeps the bound O(1) per
+      // request (the echo server is the upstream of load tests too).
+      if (recentCount.incrementAndGet() > MAX_RECORDED && recent.pollFirst() != null) {
+        recentCount.decrementAndGet();
       }
       if (delay > 0) {
-        req.retain();
+        // The answer needs only the request head: a retained body would leak when the server is
+        // closed (its scheduled tasks dropped) before the delay is over.
+        FullHttpRequest head = req.replace(Unpooled.EMPTY_BUFFER);
         ctx.executor()
             .schedule(
-                () -> {
-                  try {
-                    respond(ctx, req, HttpResponseStatus.OK, body, false);
-                  } finally {
-                    req.release();
-                  }
-                },
+                () -> respond(ctx, head, HttpResponseStatus.OK, body, false),
                 delay,
                 TimeUnit.MILLISECONDS);
       } else {

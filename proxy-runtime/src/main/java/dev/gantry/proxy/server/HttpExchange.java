@@ -119,6 +119,7 @@ final class HttpExchange implements UpstreamListener {
   private boolean upstreamKeepAlive;
 
   private boolean responseStarted;
+  private boolean downstreamUnflushed;
   private boolean responseComplete;
   private boolean done;
   private boolean aborted;
@@ -629,11 +630,13 @@ final class HttpExchange implements UpstreamListener {
       if (!http2 && !keepAlive()) {
         h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
       }
-      ctx.write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, r.status(), h));
+      ctx.write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, r.status(), h), ctx.voidPromise());
       if (msg instanceof HttpContent c) {
         onResponseContent(new DefaultLastHttpContent(c.content()));
       } else {
-        ctx.flush();
+        // The body usually arrived in the same read: the head is flushed with it (or at the end
+        // of this read batch), one write to the client instead of two.
+        downstreamUnflushed = true;
       }
     } else if (msg instanceof HttpContent c) {
       if (!responseStarted || responseComplete) {
@@ -648,7 +651,14 @@ final class HttpExchange implements UpstreamListener {
 
   private void onResponseContent(HttpContent c) {
     boolean last = c instanceof LastHttpContent;
-    ctx.writeAndFlush(c, ctx.voidPromise());
+    if (last) {
+      downstreamUnflushed = false;
+      ctx.writeAndFlush(c, ctx.voidPromise());
+    } else {
+      // Chunks read in one batch go out in one write, at the end of the batch.
+      ctx.write(c, ctx.voidPromise());
+      downstreamUnflushed = true;
+    }
     if (!last) {
       if (!ctx.channel().isWritable() && upstream != null) {
         upstream.config().setAutoRead(false);
@@ -660,6 +670,14 @@ final class HttpExchange implements UpstreamListener {
     releaseUpstream(requestComplete && upstreamKeepAlive);
     metrics.record(status, startNanos);
     maybeDone();
+  }
+
+  @Override
+  public void onUpstreamReadComplete() {
+    if (downstreamUnflushed) {
+      downstreamUnflushed = false;
+      ctx.flush();
+    }
   }
 
   @Override

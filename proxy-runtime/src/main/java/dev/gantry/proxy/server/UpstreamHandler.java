@@ -39,6 +39,14 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
   }
 
   @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    UpstreamListener l = listener;
+    if (l != null) {
+      l.onUpstreamReadComplete();
+    }
+  }
+
+  @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     UpstreamListener l = listener;
     listener = null;

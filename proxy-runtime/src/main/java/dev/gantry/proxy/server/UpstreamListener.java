@@ -9,4 +9,10 @@ interface UpstreamListener {
   void onUpstreamException(Throwable cause);
 
   void onUpstreamWritabilityChanged();
+
+  /**
+   * The upstream read batch is over: whatever was written downstream without a flush goes out now,
+   * so a response head and the body read with it leave in one write instead of two.
+   */
+  default void onUpstreamReadComplete() {}
 }
