@@ -92,7 +92,12 @@ public final class GantryOperator implements AutoCloseable {
       var s = d.spec();
       return new ProxyDefaults(
           new GantryProxyConfigSpec(
-              s.replicas(), s.resources(), s.service(), s.autoscaling(), proxyImage, s.logLevel()),
+              s.replicas(),
+              s.resources(),
+              s.service(),
+              s.autoscaling(),
+              GantryProxyConfigSpec.Image.of(proxyImage),
+              s.logLevel()),
           d.imagePullPolicy(),
           d.rateLimit(),
           d.accessLog(),

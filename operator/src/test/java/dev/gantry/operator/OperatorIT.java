@@ -224,13 +224,17 @@ class OperatorIT {
           namespace: infra
         spec:
           replicas: 5
-          image: gantry:custom
+          image:
+            repository: gantry
+            tag: custom
+            pullPolicy: IfNotPresent
           logLevel: debug
           service:
             type: ClusterIP
             annotations:
               example.com/lb: internal
           autoscaling:
+            enabled: true
             minReplicas: 3
             maxReplicas: 9
         """);

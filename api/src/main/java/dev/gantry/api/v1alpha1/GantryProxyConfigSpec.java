@@ -11,7 +11,8 @@ import java.util.Map;
  * @param resources container resource requests/limits
  * @param service how the fleet is exposed
  * @param autoscaling an optional HorizontalPodAutoscaler
- * @param image the proxy image (default: the operator's {@code --proxy-image})
+ * @param image the proxy image, as the CRD has it: repository, tag, pull policy (default: the
+ *     operator's)
  * @param logLevel the proxy's log level (default {@code info})
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -20,8 +21,38 @@ public record GantryProxyConfigSpec(
     ResourceRequirements resources,
     ServiceSettings service,
     Autoscaling autoscaling,
-    String image,
+    Image image,
     String logLevel) {
+
+  /**
+   * @param repository e.g. {@code ghcr.io/gantry-dev/gantry-proxy}
+   * @param tag a tag, or a {@code sha256:} digest (default {@code latest})
+   * @param pullPolicy Always, IfNotPresent or Never (default: Kubernetes' own)
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Image(String repository, String tag, String pullPolicy) {
+
+    /** An image from a reference {@code repository:tag} or {@code repository@sha256:...}. */
+    public static Image of(String reference) {
+      int at = reference.indexOf('@');
+      if (at > 0) {
+        return new Image(reference.substring(0, at), reference.substring(at + 1), null);
+      }
+      int colon = reference.lastIndexOf(':');
+      if (colon > reference.lastIndexOf('/')) {
+        return new Image(reference.substring(0, colon), reference.substring(colon + 1), null);
+      }
+      return new Image(reference, null, null);
+    }
+
+    /**
+     * The reference a container spec takes: {@code repository:tag} or {@code repository@digest}.
+     */
+    public String reference() {
+      String t = tag == null || tag.isBlank() ? "latest" : tag;
+      return repository + (t.startsWith("sha256:") ? "@" : ":") + t;
+    }
+  }
 
   /**
    * @param type ClusterIP, NodePort or LoadBalancer (default LoadBalancer)
@@ -31,11 +62,21 @@ public record GantryProxyConfigSpec(
   public record ServiceSettings(String type, Map<String, String> annotations) {}
 
   /**
+   * @param enabled false switches the HPA off (the chart's default); a block without it is on
    * @param minReplicas lower bound (default 2)
    * @param maxReplicas upper bound (required)
    * @param targetCPUUtilizationPercentage average CPU target (default 70)
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Autoscaling(
-      Integer minReplicas, Integer maxReplicas, Integer targetCPUUtilizationPercentage) {}
+      Boolean enabled,
+      Integer minReplicas,
+      Integer maxReplicas,
+      Integer targetCPUUtilizationPercentage) {
+
+    /** True unless explicitly disabled. */
+    public boolean active() {
+      return enabled == null || enabled;
+    }
+  }
 }

@@ -21,7 +21,10 @@ public record FleetSettings(
 
   /** Over built-in defaults with {@code defaultImage}. */
   public static FleetSettings resolve(GantryProxyConfigSpec spec, String defaultImage) {
-    return resolve(spec, new GantryProxyConfigSpec(null, null, null, null, defaultImage, null));
+    return resolve(
+        spec,
+        new GantryProxyConfigSpec(
+            null, null, null, null, GantryProxyConfigSpec.Image.of(defaultImage), null));
   }
 
   public static FleetSettings resolve(GantryProxyConfigSpec spec, ProxyDefaults defaults) {
@@ -46,9 +49,21 @@ public record FleetSettings(
         first(s.resources(), d.resources(), null),
         serviceType,
         annotations,
-        first(s.autoscaling(), d.autoscaling(), null),
-        first(s.image(), d.image(), ProxyDefaults.BUILT_IN_IMAGE),
+        autoscaling(s.autoscaling() != null ? s.autoscaling() : d.autoscaling()),
+        first(reference(s.image()), reference(d.image()), ProxyDefaults.BUILT_IN_IMAGE),
         first(s.logLevel(), d.logLevel(), "info"));
+  }
+
+  /** An explicitly disabled autoscaling block means no HPA, whatever the defaults say. */
+  private static GantryProxyConfigSpec.Autoscaling autoscaling(
+      GantryProxyConfigSpec.Autoscaling a) {
+    return a == null || !a.active() ? null : a;
+  }
+
+  private static String reference(GantryProxyConfigSpec.Image image) {
+    return image == null || image.repository() == null || image.repository().isBlank()
+        ? null
+        : image.reference();
   }
 
   private static <T> T first(T own, T fallback, T builtIn) {

@@ -21,8 +21,7 @@ import java.util.Set;
  * GantryProxyConfig spec plus the chart-wide {@code rateLimit}, {@code accessLog} and {@code
  * tracing}). A referenced GantryProxyConfig overrides the spec part field by field.
  *
- * @param spec fleet settings; {@code spec.image()} is {@code repository:tag} (or {@code
- *     repository@sha256:...})
+ * @param spec fleet settings, shaped like a GantryProxyConfig spec
  * @param imagePullPolicy the image's pull policy, null when unset
  * @param rateLimit Global rate-limit store settings
  * @param accessLog access-log settings
@@ -73,7 +72,8 @@ public record ProxyDefaults(
 
   public static ProxyDefaults builtIn() {
     return new ProxyDefaults(
-        new GantryProxyConfigSpec(null, null, null, null, BUILT_IN_IMAGE, null),
+        new GantryProxyConfigSpec(
+            null, null, null, null, GantryProxyConfigSpec.Image.of(BUILT_IN_IMAGE), null),
         null,
         new RateLimit(""),
         new AccessLog(true, 1.0),
@@ -134,39 +134,16 @@ public record ProxyDefaults(
     ratio("accessLog.sampleRatio", accessLog.sampleRatio());
     ratio("tracing.samplingRatio", tracing.samplingRatio());
 
-    // The CRD's image is {repository, tag, pullPolicy}; the fleet wants one reference.
-    String image = BUILT_IN_IMAGE;
-    String pullPolicy = null;
-    JsonNode imageNode = spec.remove("image");
-    if (imageNode != null && !imageNode.isNull()) {
-      Image i = YAML.treeToValue(imageNode, Image.class);
-      if (i.repository() == null || i.repository().isBlank()) {
-        throw new IllegalArgumentException(
-            "image.repository: " + i.repository() + " (expected: non-empty)");
-      }
-      String tag = i.tag() == null || i.tag().isBlank() ? "latest" : i.tag();
-      image = i.repository() + (tag.startsWith("sha256:") ? "@" : ":") + tag;
-      pullPolicy = i.pullPolicy();
-    }
-    // The chart's values carry autoscaling.enabled; disabled means "no HPA", i.e. no autoscaling.
-    JsonNode autoscaling = spec.get("autoscaling");
-    if (autoscaling instanceof ObjectNode a) {
-      JsonNode enabled = a.remove("enabled");
-      if (enabled != null && !enabled.asBoolean()) {
-        spec.remove("autoscaling");
-      }
-    }
+    // The spec part has exactly the GantryProxyConfig CRD's shape (image {repository, tag,
+    // pullPolicy}, autoscaling.enabled), so one class reads both.
     GantryProxyConfigSpec s = YAML.treeToValue(spec, GantryProxyConfigSpec.class);
+    if (s.image() != null && (s.image().repository() == null || s.image().repository().isBlank())) {
+      throw new IllegalArgumentException(
+          "image.repository: " + s.image().repository() + " (expected: non-empty)");
+    }
     return new ProxyDefaults(
-        new GantryProxyConfigSpec(
-            s.replicas(), s.resources(), s.service(), s.autoscaling(), image, s.logLevel()),
-        pullPolicy,
-        rateLimit,
-        accessLog,
-        tracing);
+        s, s.image() == null ? null : s.image().pullPolicy(), rateLimit, accessLog, tracing);
   }
-
-  private record Image(String repository, String tag, String pullPolicy) {}
 
   private static <T> T take(ObjectNode spec, String field, Class<T> type, T fallback)
       throws JsonProcessingException {

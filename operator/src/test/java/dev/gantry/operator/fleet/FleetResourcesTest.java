@@ -52,7 +52,7 @@ class FleetResourcesTest {
   void autoscalingHandsTheReplicaCountToTheAutoscaler() {
     var spec =
         new GantryProxyConfigSpec(
-            7, null, null, new GantryProxyConfigSpec.Autoscaling(null, 10, null), null, null);
+            7, null, null, new GantryProxyConfigSpec.Autoscaling(null, null, 10, null), null, null);
     List<HasMetadata> objects =
         new FleetResources("op:18000").desired(gateway("gw"), FleetSettings.resolve(spec, "img"));
     HorizontalPodAutoscaler hpa = only(objects, HorizontalPodAutoscaler.class);
