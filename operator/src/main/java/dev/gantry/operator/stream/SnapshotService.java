@@ -5,6 +5,7 @@ import dev.gantry.model.stream.PartVersions;
 import dev.gantry.model.stream.SnapshotStreamContract;
 import dev.gantry.model.stream.StreamRequest;
 import dev.gantry.model.stream.StreamResponse;
+import dev.gantry.stream.SnapshotStreamMethod;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;

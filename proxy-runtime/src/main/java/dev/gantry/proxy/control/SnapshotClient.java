@@ -9,6 +9,7 @@ import dev.gantry.model.stream.PartVersions;
 import dev.gantry.model.stream.Rejection;
 import dev.gantry.model.stream.StreamRequest;
 import dev.gantry.model.stream.StreamResponse;
+import dev.gantry.stream.SnapshotStreamMethod;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;

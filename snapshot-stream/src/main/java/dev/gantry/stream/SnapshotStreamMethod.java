@@ -1,14 +1,17 @@
-package dev.gantry.operator.stream;
+package dev.gantry.stream;
 
 import dev.gantry.model.stream.SnapshotStreamContract;
 import dev.gantry.model.stream.StreamRequest;
 import dev.gantry.model.stream.StreamResponse;
 import io.grpc.MethodDescriptor;
 
-/** The one bidirectional-streaming method of the snapshot service, operator side. */
-final class SnapshotStreamMethod {
+/**
+ * The one bidirectional-streaming method of the snapshot service; the operator serves it, proxies
+ * call it.
+ */
+public final class SnapshotStreamMethod {
 
-  static final MethodDescriptor<StreamRequest, StreamResponse> DESCRIPTOR =
+  public static final MethodDescriptor<StreamRequest, StreamResponse> DESCRIPTOR =
       MethodDescriptor.<StreamRequest, StreamResponse>newBuilder()
           .setType(MethodDescriptor.MethodType.BIDI_STREAMING)
           .setFullMethodName(SnapshotStreamContract.FULL_METHOD_NAME)

@@ -1,4 +1,4 @@
-package dev.gantry.operator.stream;
+package dev.gantry.stream;
 
 import dev.gantry.model.CanonicalJson;
 import io.grpc.MethodDescriptor;
@@ -11,11 +11,11 @@ import java.io.UncheckedIOException;
  * gRPC marshaller that writes messages as the config-model's canonical JSON, so no protoc step and
  * no second schema exist next to the config-model records.
  */
-final class JsonMarshaller<T> implements MethodDescriptor.Marshaller<T> {
+public final class JsonMarshaller<T> implements MethodDescriptor.Marshaller<T> {
 
   private final Class<T> type;
 
-  JsonMarshaller(Class<T> type) {
+  public JsonMarshaller(Class<T> type) {
     this.type = type;
   }
 
