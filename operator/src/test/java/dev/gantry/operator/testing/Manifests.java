@@ -121,7 +121,19 @@ public final class Manifests {
         .formatted(name, path);
   }
 
+  /**
+   * Creates or updates, like {@code kubectl apply}: an update races the operator's own status writes
+   * (each bumps the resourceVersion), so a 409 Conflict is retried on the latest version, as kubectl does.
+   */
   public static HasMetadata apply(KubernetesClient client, String yaml) {
-    return client.resource(yaml).createOr(existing -> existing.update());
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return client.resource(yaml).createOr(existing -> existing.update());
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt >= 5) {
+          throw e;
+        }
+      }
+    }
   }
 }
