@@ -122,8 +122,9 @@ public final class Manifests {
   }
 
   /**
-   * Creates or updates, like {@code kubectl apply}: an update races the operator's own status writes
-   * (each bumps the resourceVersion), so a 409 Conflict is retried on the latest version, as kubectl does.
+   * Creates or updates, like {@code kubectl apply}: an update races the operator's own status
+   * writes (each bumps the resourceVersion), so a 409 Conflict is retried on the latest version, as
+   * kubectl does.
    */
   public static HasMetadata apply(KubernetesClient client, String yaml) {
     for (int attempt = 1; ; attempt++) {
