@@ -1,5 +1,6 @@
 package dev.gantry.operator.input;
 
+import dev.gantry.api.v1alpha1.RateLimitPolicy;
 import dev.gantry.translator.ResourceSnapshot;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
@@ -21,7 +22,9 @@ import java.util.TreeSet;
 /**
  * Builds the translator's input for one Gateway from the caches: its GatewayClass, itself, the
  * HTTPRoutes that attach to it, the Services (and their EndpointSlices) those routes forward or
- * mirror to, the Secrets its listeners reference, all ReferenceGrants and Namespaces.
+ * mirror to, the Secrets its listeners reference, all ReferenceGrants and Namespaces, and the
+ * RateLimitPolicies that target it or its routes (plus those whose targets lead to no Gateway at
+ * all, which need a {@code TargetNotFound} status from some translation).
  *
  * <p>Scoping the input to one Gateway keeps a reconcile proportional to that Gateway's size rather
  * than the cluster's (5,000 routes on 50 Gateways means ~100 per reconcile, not 5,000).
@@ -64,6 +67,16 @@ public final class GatewayInputs {
       caches.secret(nsName[0], nsName[1]).ifPresent(secrets::add);
     }
 
+    String key = ObjectKeys.key(gateway);
+    List<RateLimitPolicy> policies =
+        caches.rateLimitPolicies().stream()
+            .filter(
+                p -> {
+                  var gateways = PolicyTargets.gatewaysOf(p, caches, controllerName);
+                  return gateways.isEmpty() || gateways.contains(key);
+                })
+            .toList();
+
     return new ResourceSnapshot(
         classes,
         List.of(gateway),
@@ -72,7 +85,8 @@ public final class GatewayInputs {
         services,
         slices,
         secrets,
-        caches.namespaces());
+        caches.namespaces(),
+        policies);
   }
 
   /** {@code namespace/name} of every core Service a route forwards or mirrors to. */

@@ -1,6 +1,7 @@
 package dev.gantry.operator.input;
 
 import dev.gantry.api.v1alpha1.GantryProxyConfig;
+import dev.gantry.api.v1alpha1.RateLimitPolicy;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
@@ -49,4 +50,7 @@ public interface ResourceCaches {
   List<Namespace> namespaces();
 
   Optional<GantryProxyConfig> proxyConfig(String namespace, String name);
+
+  /** Every RateLimitPolicy (they are few; GatewayInputs picks those of one Gateway). */
+  List<RateLimitPolicy> rateLimitPolicies();
 }

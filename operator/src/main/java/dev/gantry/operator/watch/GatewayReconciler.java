@@ -1,9 +1,11 @@
 package dev.gantry.operator.watch;
 
 import dev.gantry.api.v1alpha1.GantryProxyConfig;
+import dev.gantry.api.v1alpha1.RateLimitPolicy;
 import dev.gantry.operator.GatewayPipeline;
 import dev.gantry.operator.input.GatewayInputs;
 import dev.gantry.operator.input.ObjectKeys;
+import dev.gantry.operator.input.PolicyTargets;
 import dev.gantry.operator.stream.EndpointsFastPath;
 import dev.gantry.translator.GatewayApiTranslator;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -168,6 +170,16 @@ public final class GatewayReconciler implements Reconciler<Gateway> {
                 .build(),
             context);
 
+    var policies =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(RateLimitPolicy.class, Gateway.class)
+                .withName("ratelimitpolicies")
+                .withSecondaryToPrimaryMapper(this::gatewaysOfPolicy)
+                // Our own status writes must not bring the policy back (no self-triggered requeue).
+                .withOnUpdateFilter(GatewayReconciler::generationChanged)
+                .build(),
+            context);
+
     caches.gatewayClasses = classes;
     caches.routes = routes;
     caches.grants = grants;
@@ -176,7 +188,9 @@ public final class GatewayReconciler implements Reconciler<Gateway> {
     caches.secrets = secrets;
     caches.namespaces = namespaces;
     caches.proxyConfigs = proxyConfigs;
-    return List.of(classes, routes, grants, services, slices, secrets, namespaces, proxyConfigs);
+    caches.rateLimitPolicies = policies;
+    return List.of(
+        classes, routes, grants, services, slices, secrets, namespaces, proxyConfigs, policies);
   }
 
   private static <T extends HasMetadata> boolean generationChanged(T newObj, T oldObj) {
@@ -205,6 +219,20 @@ public final class GatewayReconciler implements Reconciler<Gateway> {
       }
     }
     return out;
+  }
+
+  /**
+   * The Gateways the policy targets, directly or through its routes; a policy whose targets lead
+   * nowhere goes to every Gateway, since each translation includes it to report TargetNotFound (see
+   * {@link dev.gantry.operator.input.GatewayInputs}). A policy that used to reach a Gateway and no
+   * longer does is cleaned up by that Gateway's next status flush, which drops our entry for it.
+   */
+  private Set<ResourceID> gatewaysOfPolicy(RateLimitPolicy p) {
+    if (caches.gateways == null || caches.routes == null) {
+      return Set.of();
+    }
+    Set<String> keys = PolicyTargets.gatewaysOf(p, caches, GatewayApiTranslator.CONTROLLER_NAME);
+    return keys.isEmpty() ? gatewaysWhere(x -> true) : toIds(keys);
   }
 
   private Set<ResourceID> gatewaysOfProxyConfig(GantryProxyConfig c) {

@@ -1,6 +1,7 @@
 package dev.gantry.operator.watch;
 
 import dev.gantry.api.v1alpha1.GantryProxyConfig;
+import dev.gantry.api.v1alpha1.RateLimitPolicy;
 import dev.gantry.operator.input.ResourceCaches;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -35,6 +36,7 @@ public final class InformerCaches implements ResourceCaches {
   volatile InformerEventSource<Secret, Gateway> secrets;
   volatile InformerEventSource<Namespace, Gateway> namespaces;
   volatile InformerEventSource<GantryProxyConfig, Gateway> proxyConfigs;
+  volatile InformerEventSource<RateLimitPolicy, Gateway> rateLimitPolicies;
 
   @Override
   public Optional<GatewayClass> gatewayClass(String name) {
@@ -103,5 +105,10 @@ public final class InformerCaches implements ResourceCaches {
 
   List<HTTPRoute> routesToService(String serviceKey) {
     return routes.byIndex(GatewayReconciler.ROUTES_BY_SERVICE, serviceKey);
+  }
+
+  @Override
+  public List<RateLimitPolicy> rateLimitPolicies() {
+    return rateLimitPolicies.list().toList();
   }
 }

@@ -1,6 +1,7 @@
 package dev.gantry.operator.testing;
 
 import dev.gantry.api.v1alpha1.GantryProxyConfig;
+import dev.gantry.api.v1alpha1.RateLimitPolicy;
 import dev.gantry.operator.input.ResourceCaches;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -114,5 +115,10 @@ public final class ListCaches implements ResourceCaches {
   @Override
   public Optional<GantryProxyConfig> proxyConfig(String ns, String name) {
     return one(GantryProxyConfig.class, ns, name);
+  }
+
+  @Override
+  public List<RateLimitPolicy> rateLimitPolicies() {
+    return all(RateLimitPolicy.class);
   }
 }

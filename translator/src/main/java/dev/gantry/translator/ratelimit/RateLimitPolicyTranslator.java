@@ -52,6 +52,15 @@ public final class RateLimitPolicyTranslator {
 
   private final RateLimitPolicyValidator validator = new RateLimitPolicyValidator();
 
+  /**
+   * The name an accepted policy's limits carry in the routing part ({@code
+   * ratelimitpolicy/<ns>/<name>}): the operator looks for it to tell whether a routing version
+   * contains the policy.
+   */
+  public static String modelName(RateLimitPolicy policy) {
+    return RateLimitPolicyValidator.modelName(policy);
+  }
+
   /** One targetRef's fate; {@code ancestors} are Gateway keys ns/name. */
   private record TargetOutcome(
       LocalPolicyTargetReferenceWithSectionName ref,
