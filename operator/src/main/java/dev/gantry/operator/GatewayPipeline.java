@@ -129,7 +129,16 @@ public final class GatewayPipeline {
     writer.gatewayTranslated(
         key,
         new StatusWriter.DesiredGateway(
-            computed, result.httpRoutes(), GatewayAddresses.of(service.orElse(null))));
+            computed,
+            result.httpRoutes(),
+            GatewayAddresses.of(service.orElse(null)),
+            result.rateLimitPolicies(),
+            translated == null ? null : translated.routing().version(),
+            translated == null
+                ? java.util.Set.of()
+                : translated.routing().rateLimits().stream()
+                    .map(dev.gantry.model.routing.RateLimit::name)
+                    .collect(java.util.stream.Collectors.toUnmodifiableSet())));
     flusher.gateway(key);
     for (GatewayClass c : result.gatewayClasses()) {
       writer.gatewayClassTranslated(c);

@@ -1,5 +1,6 @@
 package dev.gantry.operator.status;
 
+import dev.gantry.api.v1alpha1.RateLimitPolicy;
 import dev.gantry.operator.input.ObjectKeys;
 import dev.gantry.operator.input.ResourceCaches;
 import dev.gantry.operator.stream.ProxyAcks;
@@ -16,6 +17,9 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteStatusBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.PolicyAncestorStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.PolicyAncestorStatusBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.PolicyStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -28,13 +32,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
- * The one place that writes {@code .status}: GatewayClasses, Gateways and our entries of HTTPRoute
- * {@code status.parents}.
+ * The one place that writes {@code .status}: GatewayClasses, Gateways, our entries of HTTPRoute
+ * {@code status.parents} and of RateLimitPolicy {@code status.ancestors}.
  *
  * <p>It keeps the last computed (desired) statuses, so that it can write them again when this
  * replica becomes leader or when proxies ACK, and writes an object only if the desired status
@@ -59,9 +64,32 @@ public final class StatusWriter {
     RETRY_LATER
   }
 
-  /** What the last translation decided for one Gateway. */
+  /**
+   * What the last translation decided for one Gateway.
+   *
+   * @param policies the RateLimitPolicies of its input with their computed status
+   * @param routingVersion the routing version published for it (null if none)
+   * @param rateLimits the names of the rate limits that routing version carries
+   */
   public record DesiredGateway(
-      Gateway gateway, List<HTTPRoute> routes, List<GatewayStatusAddress> addresses) {}
+      Gateway gateway,
+      List<HTTPRoute> routes,
+      List<GatewayStatusAddress> addresses,
+      List<RateLimitPolicy> policies,
+      String routingVersion,
+      Set<String> rateLimits) {
+
+    public DesiredGateway {
+      policies = policies == null ? List.of() : policies;
+      rateLimits = rateLimits == null ? Set.of() : rateLimits;
+    }
+
+    /** A Gateway without RateLimitPolicies. */
+    public DesiredGateway(
+        Gateway gateway, List<HTTPRoute> routes, List<GatewayStatusAddress> addresses) {
+      this(gateway, routes, addresses, List.of(), null, Set.of());
+    }
+  }
 
   private record SeenVersion(String version, Instant at) {}
 
@@ -130,6 +158,7 @@ public final class StatusWriter {
   public void gatewayDeleted(String gatewayKey) {
     gateways.remove(gatewayKey);
     seen.remove(gatewayKey);
+    seen.remove("policy|" + gatewayKey);
   }
 
   public void gatewayClassTranslated(GatewayClass computed) {
@@ -185,11 +214,12 @@ public final class StatusWriter {
       return Flush.DONE;
     }
     flushRoutes(gatewayKey, desired);
+    boolean[] retry = new boolean[1];
+    retry[0] = flushPolicies(gatewayKey, desired);
     if (desired.gateway() == null) {
-      return Flush.DONE;
+      return retry[0] ? Flush.RETRY_LATER : Flush.DONE;
     }
     String[] nsName = gatewayKey.split("/", 2);
-    boolean[] retry = new boolean[1];
     writeWithRetry(
         () -> caches.gateway(nsName[0], nsName[1]).orElse(null),
         () -> client.resources(Gateway.class).inNamespace(nsName[0]).withName(nsName[1]).get(),
@@ -345,6 +375,181 @@ public final class StatusWriter {
   private boolean isOursFor(RouteParentStatus p, String gatewayKey, String routeNamespace) {
     return controllerName.equals(p.getControllerName())
         && gatewayKey.equals(ObjectKeys.gatewayKey(p.getParentRef(), routeNamespace));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // RateLimitPolicy
+
+  /**
+   * Writes our {@code status.ancestors} entries for this Gateway (and the entries of targets that
+   * lead to no Gateway, which every translation of the policy computes alike) on the policies of
+   * the last translation, and removes our entry for this Gateway from policies that no longer
+   * concern it. Returns true when some Enforced verdict waits for ACKs within the grace period.
+   */
+  private boolean flushPolicies(String gatewayKey, DesiredGateway desired) {
+    Map<String, RateLimitPolicy> computed = new LinkedHashMap<>();
+    for (RateLimitPolicy p : desired.policies()) {
+      computed.put(ObjectKeys.key(p), p);
+    }
+    List<String> keys = new ArrayList<>(computed.keySet());
+    for (RateLimitPolicy p : caches.rateLimitPolicies()) {
+      String k = ObjectKeys.key(p);
+      boolean carriesOurs =
+          p.getStatus() != null
+              && p.getStatus().getAncestors() != null
+              && p.getStatus().getAncestors().stream()
+                  .anyMatch(a -> isOursFor(a, gatewayKey, p.getMetadata().getNamespace()));
+      if (!computed.containsKey(k) && carriesOurs) {
+        keys.add(k);
+      }
+    }
+    boolean[] retry = new boolean[1];
+    for (String k : keys) {
+      String[] nsName = k.split("/", 2);
+      RateLimitPolicy c = computed.get(k);
+      writeWithRetry(
+          () -> policy(nsName[0], nsName[1]),
+          () ->
+              client
+                  .resources(RateLimitPolicy.class)
+                  .inNamespace(nsName[0])
+                  .withName(nsName[1])
+                  .get(),
+          live -> {
+            PolicyStatus merged = mergeAncestors(gatewayKey, desired, c, live);
+            if (merged == null) {
+              retry[0] = true;
+              return null;
+            }
+            if (OrderInsensitive.same(merged, live.getStatus())) {
+              return null;
+            }
+            RateLimitPolicy update = new RateLimitPolicy();
+            update.setMetadata(live.getMetadata());
+            update.setSpec(live.getSpec());
+            update.setStatus(merged);
+            return update;
+          });
+    }
+    return retry[0];
+  }
+
+  private RateLimitPolicy policy(String namespace, String name) {
+    return caches.rateLimitPolicies().stream()
+        .filter(
+            p ->
+                namespace.equals(p.getMetadata().getNamespace())
+                    && name.equals(p.getMetadata().getName()))
+        .findFirst()
+        .orElse(null);
+  }
+
+  /**
+   * The live ancestors with ours for this Gateway (and ours for missing targets) replaced by the
+   * computed ones, Enforced decided from the ACKs; null while an Enforced verdict is in its grace
+   * period.
+   */
+  private PolicyStatus mergeAncestors(
+      String gatewayKey, DesiredGateway desired, RateLimitPolicy computed, RateLimitPolicy live) {
+    String ns = live.getMetadata().getNamespace();
+    List<PolicyAncestorStatus> liveAncestors =
+        live.getStatus() == null || live.getStatus().getAncestors() == null
+            ? List.of()
+            : live.getStatus().getAncestors();
+    List<PolicyAncestorStatus> out = new ArrayList<>();
+    for (PolicyAncestorStatus a : liveAncestors) {
+      boolean replaced =
+          isOursFor(a, gatewayKey, ns) || (computed != null && isOursForNoGateway(a, ns));
+      if (!replaced) {
+        out.add(a);
+      }
+    }
+    if (computed == null || computed.getStatus() == null) {
+      return new PolicyStatus(out);
+    }
+    List<PolicyAncestorStatus> ancestors =
+        computed.getStatus().getAncestors() == null
+            ? List.of()
+            : computed.getStatus().getAncestors();
+    for (PolicyAncestorStatus a : ancestors) {
+      boolean forThisGateway = isOursFor(a, gatewayKey, ns);
+      if (!forThisGateway && !isOursForNoGateway(a, ns)) {
+        continue;
+      }
+      List<Condition> liveConditions =
+          liveAncestors.stream()
+              .filter(
+                  l ->
+                      controllerName.equals(l.getControllerName())
+                          && OrderInsensitive.same(l.getAncestorRef(), a.getAncestorRef()))
+              .findFirst()
+              .map(PolicyAncestorStatus::getConditions)
+              .orElse(null);
+      List<Condition> conditions = new ArrayList<>();
+      for (Condition cond : a.getConditions() == null ? List.<Condition>of() : a.getConditions()) {
+        // Enforced is ours to decide from the ACKs; the translator only carries the old one over.
+        if (!EnforcedCondition.TYPE.equals(cond.getType())) {
+          conditions.add(cond);
+        }
+      }
+      if (forThisGateway) {
+        Condition enforced = enforced(gatewayKey, desired, computed, conditions, liveConditions);
+        if (enforced == null) {
+          return null;
+        }
+        conditions.add(enforced);
+      }
+      out.add(
+          new PolicyAncestorStatusBuilder(a)
+              .withConditions(Conditions.carryTransitionTimes(conditions, liveConditions))
+              .build());
+    }
+    return new PolicyStatus(out);
+  }
+
+  private Condition enforced(
+      String gatewayKey,
+      DesiredGateway desired,
+      RateLimitPolicy policy,
+      List<Condition> conditions,
+      List<Condition> liveConditions) {
+    Condition accepted = Conditions.find(conditions, "Accepted");
+    String version = desired.routingVersion();
+    // Note the version's first sighting for the grace period, as Programmed does.
+    if (version != null) {
+      seen.compute(
+          "policy|" + gatewayKey,
+          (k, prev) ->
+              prev != null && prev.version().equals(version)
+                  ? prev
+                  : new SeenVersion(version, clock.instant()));
+    }
+    SeenVersion seenVersion = seen.get("policy|" + gatewayKey);
+    return EnforcedCondition.decide(
+            accepted != null && "True".equals(accepted.getStatus()),
+            desired
+                .rateLimits()
+                .contains(
+                    dev.gantry.translator.ratelimit.RateLimitPolicyTranslator.modelName(policy)),
+            acks.routingProgress(gatewayKey, version),
+            version,
+            seenVersion != null && seenVersion.version().equals(version) ? seenVersion.at() : null,
+            clock.instant(),
+            ACK_GRACE,
+            Conditions.find(liveConditions, EnforcedCondition.TYPE),
+            policy.getMetadata().getGeneration())
+        .orElse(null);
+  }
+
+  private boolean isOursFor(PolicyAncestorStatus a, String gatewayKey, String policyNamespace) {
+    return controllerName.equals(a.getControllerName())
+        && gatewayKey.equals(ObjectKeys.gatewayKey(a.getAncestorRef(), policyNamespace));
+  }
+
+  /** Our entry for a target that leads to no Gateway (TargetNotFound): its ref is not a Gateway. */
+  private boolean isOursForNoGateway(PolicyAncestorStatus a, String policyNamespace) {
+    return controllerName.equals(a.getControllerName())
+        && ObjectKeys.gatewayKey(a.getAncestorRef(), policyNamespace) == null;
   }
 
   // ---------------------------------------------------------------------------------------------
