@@ -83,6 +83,22 @@ public final class ProxyAcks {
             .count();
   }
 
+  /**
+   * Connected proxies of the Gateway that applied all three parts, i.e. serve traffic: the divisor
+   * of a Gateway-wide Local rate limit. A proxy that only said hello is not counted yet.
+   */
+  public int readyProxies(String gatewayKey) {
+    return (int)
+        byGateway.getOrDefault(gatewayKey, Map.of()).values().stream()
+            .filter(
+                p ->
+                    p.applied() != null
+                        && p.applied().routing() != null
+                        && p.applied().endpoints() != null
+                        && p.applied().secrets() != null)
+            .count();
+  }
+
   /** Proxies with an open stream to this replica, over all Gateways. */
   public int connectedProxies() {
     int n = 0;

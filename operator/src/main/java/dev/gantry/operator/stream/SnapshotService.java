@@ -11,7 +11,10 @@ import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Pattern;
 
@@ -22,6 +25,12 @@ import java.util.regex.Pattern;
  *
  * <p>Sends are coalesced under gRPC flow control: while the proxy is slow, newer snapshots replace
  * older unsent ones, so a slow proxy gets the latest state rather than a backlog.
+ *
+ * <p>Each response may also carry {@code readyReplicas}, the number of the Gateway's proxies
+ * connected to this replica that run a full snapshot, whenever that number changed for the stream:
+ * a Gateway-wide Local rate limit is divided by it, so it must follow the fleet as it scales. It is
+ * at least 1, since the proxy receiving it is about to serve. With several operator replicas the
+ * proxies split across them and each counts only its own (see the report in the operator README).
  */
 public final class SnapshotService {
 
@@ -32,10 +41,14 @@ public final class SnapshotService {
   private final SnapshotStore store;
   private final ProxyAcks acks;
   private final LongAdder pushes = new LongAdder();
+  private final Map<String, Set<ProxyStream>> streams = new ConcurrentHashMap<>();
 
   public SnapshotService(SnapshotStore store, ProxyAcks acks) {
     this.store = store;
     this.acks = acks;
+    // A proxy of the Gateway became ready or left: every stream of it may owe a new count.
+    acks.onChange(
+        gatewayKey -> streams.getOrDefault(gatewayKey, Set.of()).forEach(ProxyStream::drain));
   }
 
   /** Responses sent to proxies so far (each carries one or more changed parts). */
@@ -63,6 +76,7 @@ public final class SnapshotService {
     private String nodeId;
     private Runnable unsubscribe;
     private PartVersions sent = PartVersions.NONE;
+    private Integer sentReplicas;
     private GatewaySnapshot latest;
     private boolean closed;
 
@@ -99,7 +113,11 @@ public final class SnapshotService {
           nodeId = request.nodeId();
           // The proxy already runs these (e.g. from its persisted snapshot): do not resend them.
           sent = request.applied();
-          subscribeNow = () -> unsubscribe = store.subscribe(gatewayKey, this::offer);
+          subscribeNow =
+              () -> {
+                streams.computeIfAbsent(gatewayKey, k -> ConcurrentHashMap.newKeySet()).add(this);
+                unsubscribe = store.subscribe(gatewayKey, this::offer);
+              };
         } else if (!Objects.equals(gatewayKey, request.gateway()) && request.gateway() != null) {
           closed = true;
           out.onError(
@@ -137,15 +155,18 @@ public final class SnapshotService {
         return;
       }
       PartVersions want = PartVersions.of(latest);
+      int replicas = Math.max(1, acks.readyProxies(gatewayKey));
       StreamResponse response =
           new StreamResponse(
               Objects.equals(want.routing(), sent.routing()) ? null : latest.routing(),
               Objects.equals(want.endpoints(), sent.endpoints()) ? null : latest.endpoints(),
-              Objects.equals(want.secrets(), sent.secrets()) ? null : latest.secrets());
+              Objects.equals(want.secrets(), sent.secrets()) ? null : latest.secrets(),
+              Objects.equals(sentReplicas, replicas) ? null : replicas);
       if (response.isEmpty()) {
         return;
       }
       sent = want;
+      sentReplicas = replicas;
       out.onNext(response);
       pushes.increment();
     }
@@ -179,6 +200,10 @@ public final class SnapshotService {
         unsub.run();
       }
       if (gatewayKey != null) {
+        Set<ProxyStream> ofGateway = streams.get(gatewayKey);
+        if (ofGateway != null) {
+          ofGateway.remove(this);
+        }
         acks.forget(gatewayKey, nodeId, this);
       }
     }

@@ -110,6 +110,30 @@ class SnapshotStreamIT {
   }
 
   @Test
+  void everyProxyIsToldHowManyProxiesOfItsGatewayAreReadyAsTheFleetScales() throws Exception {
+    SnapshotServer server = server(store, acks, 0);
+    store.publish(GW, V1);
+    RecordingSink first = new RecordingSink();
+    SnapshotClient one = client(server.port(), "p1", first, null);
+    await().atMost(Duration.ofSeconds(10)).until(one::isReady);
+    await().atMost(Duration.ofSeconds(5)).until(() -> first.lastReadyReplicas() == 1);
+
+    RecordingSink second = new RecordingSink();
+    SnapshotClient two = client(server.port(), "p2", second, null);
+    await().atMost(Duration.ofSeconds(10)).until(two::isReady);
+    // Scaling out: the proxy that was alone learns it now shares the Gateway-wide limit.
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> first.lastReadyReplicas() == 2 && second.lastReadyReplicas() == 2);
+    assertThat(acks.readyProxies(GW)).isEqualTo(2);
+
+    // Scaling in: the survivor gets the whole limit back.
+    two.close();
+    await().atMost(Duration.ofSeconds(5)).until(() -> first.lastReadyReplicas() == 1);
+    assertThat(first.applied()).containsExactly(V1);
+  }
+
+  @Test
   void aProxyWithoutACompleteSnapshotIsNotReady() {
     SnapshotServer server = server(store, acks, 0);
     RecordingSink sink = new RecordingSink();

@@ -16,6 +16,7 @@ public final class RecordingSink implements SnapshotSink {
   private final List<Long> appliedAtNanos = new CopyOnWriteArrayList<>();
   private volatile Predicate<GatewaySnapshot> refuse = s -> false;
   private volatile String refusal = "refused";
+  private volatile int readyReplicas;
 
   @Override
   public void apply(GatewaySnapshot snapshot) throws Exception {
@@ -24,6 +25,16 @@ public final class RecordingSink implements SnapshotSink {
     }
     applied.add(snapshot);
     appliedAtNanos.add(System.nanoTime());
+  }
+
+  @Override
+  public void readyReplicas(int replicas) {
+    readyReplicas = replicas;
+  }
+
+  /** The last ready-replica count the operator sent; 0 = none yet. */
+  public int lastReadyReplicas() {
+    return readyReplicas;
   }
 
   public void refuseWhen(Predicate<GatewaySnapshot> predicate, String message) {
