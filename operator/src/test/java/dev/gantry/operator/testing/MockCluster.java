@@ -14,9 +14,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The Fabric8 mock API server in CRUD mode on loopback, knowing the Gateway API kinds and
- * GantryProxyConfig (with status subresources, like the real CRDs), plus a log of the write
- * requests it received so tests can assert how many status writes happened.
+ * The Fabric8 mock API server in CRUD mode on loopback, knowing the Gateway API kinds and the
+ * Gantry kinds (with status subresources, like the real CRDs), plus a log of the write requests it
+ * received so tests can assert how many status writes happened.
  */
 public final class MockCluster implements AutoCloseable {
 
@@ -36,7 +36,8 @@ public final class MockCluster implements AutoCloseable {
                 "ReferenceGrant",
                 "referencegrants",
                 "Namespaced"),
-            crd("gantry.dev", "v1alpha1", "GantryProxyConfig", "gantryproxyconfigs", "Namespaced"));
+            crd("gantry.dev", "v1alpha1", "GantryProxyConfig", "gantryproxyconfigs", "Namespaced"),
+            crd("gantry.dev", "v1alpha1", "RateLimitPolicy", "ratelimitpolicies", "Namespaced"));
     server =
         new KubernetesMockServer(
             new Context(),
