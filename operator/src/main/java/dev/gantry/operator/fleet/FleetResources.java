@@ -150,16 +150,8 @@ public final class FleetResources {
         new ContainerBuilder()
             .withName("proxy")
             .withImage(settings.image())
-            .withArgs(
-                "proxy",
-                "--operator",
-                operatorAddress,
-                "--gateway",
-                ns + "/" + gwName,
-                "--snapshot-file",
-                SNAPSHOT_DIR + "/snapshot.json",
-                "--log-level",
-                settings.logLevel())
+            .withImagePullPolicy(settings.imagePullPolicy())
+            .withArgs(proxyArgs(ns, gwName, settings))
             .addNewEnv()
             .withName("POD_NAME")
             .withNewValueFrom()
@@ -375,5 +367,26 @@ public final class FleetResources {
 
   private static ObjectMeta copy(ObjectMeta m) {
     return new ObjectMetaBuilder(m).build();
+  }
+
+  /** The `gantry proxy` command line of a fleet's pods (ProxyCommand parses exactly these). */
+  private java.util.List<String> proxyArgs(String ns, String gwName, FleetSettings settings) {
+    java.util.List<String> args =
+        new java.util.ArrayList<>(
+            java.util.List.of(
+                "proxy",
+                "--operator",
+                operatorAddress,
+                "--gateway",
+                ns + "/" + gwName,
+                "--snapshot-file",
+                SNAPSHOT_DIR + "/snapshot.json",
+                "--log-level",
+                settings.logLevel()));
+    if (settings.redisUrl() != null) {
+      args.add("--redis-url");
+      args.add(settings.redisUrl());
+    }
+    return args;
   }
 }

@@ -15,7 +15,9 @@ public record FleetSettings(
     Map<String, String> serviceAnnotations,
     GantryProxyConfigSpec.Autoscaling autoscaling,
     String image,
-    String logLevel) {
+    String logLevel,
+    String imagePullPolicy,
+    String redisUrl) {
 
   public static final int DEFAULT_REPLICAS = 2;
 
@@ -24,14 +26,24 @@ public record FleetSettings(
     return resolve(
         spec,
         new GantryProxyConfigSpec(
-            null, null, null, null, GantryProxyConfigSpec.Image.of(defaultImage), null));
+            null, null, null, null, GantryProxyConfigSpec.Image.of(defaultImage), null),
+        null);
   }
 
+  /**
+   * The GantryProxyConfig over the operator's defaults; the defaults' {@code rateLimit.redisUrl} is
+   * the store every fleet's proxies use for Global rate limits (one Redis per installation, set in
+   * the chart's values).
+   */
   public static FleetSettings resolve(GantryProxyConfigSpec spec, ProxyDefaults defaults) {
-    return resolve(spec, defaults.spec());
+    return resolve(
+        spec,
+        defaults.spec(),
+        defaults.rateLimit() == null ? null : defaults.rateLimit().redisUrl());
   }
 
-  private static FleetSettings resolve(GantryProxyConfigSpec spec, GantryProxyConfigSpec defaults) {
+  private static FleetSettings resolve(
+      GantryProxyConfigSpec spec, GantryProxyConfigSpec defaults, String redisUrl) {
     GantryProxyConfigSpec none = new GantryProxyConfigSpec(null, null, null, null, null, null);
     GantryProxyConfigSpec s = spec == null ? none : spec;
     GantryProxyConfigSpec d = defaults == null ? none : defaults;
@@ -51,7 +63,13 @@ public record FleetSettings(
         annotations,
         autoscaling(s.autoscaling() != null ? s.autoscaling() : d.autoscaling()),
         first(reference(s.image()), reference(d.image()), ProxyDefaults.BUILT_IN_IMAGE),
-        first(s.logLevel(), d.logLevel(), "info"));
+        first(s.logLevel(), d.logLevel(), "info"),
+        first(pullPolicy(s.image()), pullPolicy(d.image()), null),
+        redisUrl == null || redisUrl.isBlank() ? null : redisUrl);
+  }
+
+  private static String pullPolicy(GantryProxyConfigSpec.Image image) {
+    return image == null ? null : image.pullPolicy();
   }
 
   /** An explicitly disabled autoscaling block means no HPA, whatever the defaults say. */

@@ -49,6 +49,37 @@ class FleetResourcesTest {
   }
 
   @Test
+  void theChartsRedisUrlAndPullPolicyReachTheProxyPods() throws Exception {
+    ProxyDefaults defaults =
+        ProxyDefaults.parse(
+            """
+            image: {repository: ghcr.io/gantry-dev/gantry-proxy, tag: "0.1.0", pullPolicy: IfNotPresent}
+            rateLimit: {redisUrl: "redis://redis.gantry-system:6379"}
+            """);
+    List<HasMetadata> objects =
+        new FleetResources("op:18000")
+            .desired(gateway("gw"), FleetSettings.resolve(null, defaults));
+    var container =
+        only(objects, Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(container.getArgs())
+        .containsSequence("--redis-url", "redis://redis.gantry-system:6379");
+    assertThat(container.getImagePullPolicy()).isEqualTo("IfNotPresent");
+    assertThat(container.getImage()).isEqualTo("ghcr.io/gantry-dev/gantry-proxy:0.1.0");
+
+    List<HasMetadata> without =
+        new FleetResources("op:18000").desired(gateway("gw"), FleetSettings.resolve(null, "img"));
+    assertThat(
+            only(without, Deployment.class)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getArgs())
+        .doesNotContain("--redis-url");
+  }
+
+  @Test
   void autoscalingHandsTheReplicaCountToTheAutoscaler() {
     var spec =
         new GantryProxyConfigSpec(
