@@ -1,7 +1,7 @@
 package dev.gantry.proxy;
 
+import dev.gantry.proxy.testing.H2Streams;
 import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
@@ -10,19 +10,8 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
-import io.netty.handler.codec.http2.Http2StreamChannel;
-import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
-import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /** A Netty HTTP/2 client speaking h2c with prior knowledge (java.net.http only does upgrade). */
@@ -60,37 +49,8 @@ final class H2cPriorKnowledgeClient implements AutoCloseable {
 
   /** One request on a new stream of the shared connection. */
   Result get(String path, String authority) throws Exception {
-    CompletableFuture<Result> result = new CompletableFuture<>();
-    Http2StreamChannel stream =
-        new Http2StreamChannelBootstrap(channel)
-            .handler(
-                new ChannelInitializer<Channel>() {
-                  @Override
-                  protected void initChannel(Channel ch) {
-                    ch.pipeline()
-                        .addLast(
-                            new Http2StreamFrameToHttpObjectCodec(false),
-                            new HttpObjectAggregator(1 << 20),
-                            new SimpleChannelInboundHandler<FullHttpResponse>() {
-                              @Override
-                              protected void channelRead0(
-                                  ChannelHandlerContext ctx, FullHttpResponse msg) {
-                                ByteBuf c = msg.content();
-                                result.complete(
-                                    new Result(
-                                        msg.status().code(), c.toString(StandardCharsets.UTF_8)));
-                              }
-                            });
-                  }
-                })
-            .open()
-            .sync()
-            .getNow();
-    DefaultFullHttpRequest req =
-        new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, path);
-    req.headers().set(HttpHeaderNames.HOST, authority);
-    stream.writeAndFlush(req);
-    return result.get(10, TimeUnit.SECONDS);
+    H2Streams.Response r = H2Streams.get(channel, path, authority);
+    return new Result(r.status(), r.body());
   }
 
   @Override

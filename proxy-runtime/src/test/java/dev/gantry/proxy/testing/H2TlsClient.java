@@ -9,26 +9,15 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
-import io.netty.handler.codec.http2.Http2StreamChannel;
-import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
-import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
-import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -108,42 +97,8 @@ public final class H2TlsClient implements AutoCloseable {
 
   /** One GET on a new stream with the given {@code :authority}. */
   public Result get(String path, String authority) throws Exception {
-    CompletableFuture<Result> result = new CompletableFuture<>();
-    Http2StreamChannel stream =
-        new Http2StreamChannelBootstrap(channel)
-            .handler(
-                new ChannelInitializer<Channel>() {
-                  @Override
-                  protected void initChannel(Channel ch) {
-                    ch.pipeline()
-                        .addLast(
-                            new Http2StreamFrameToHttpObjectCodec(false),
-                            new HttpObjectAggregator(1 << 20),
-                            new SimpleChannelInboundHandler<FullHttpResponse>() {
-                              @Override
-                              protected void channelRead0(
-                                  ChannelHandlerContext ctx, FullHttpResponse msg) {
-                                result.complete(
-                                    new Result(
-                                        msg.status().code(),
-                                        msg.content().toString(StandardCharsets.UTF_8)));
-                              }
-
-                              @Override
-                              public void exceptionCaught(ChannelHandlerContext ctx, Throwable t) {
-                                result.completeExceptionally(t);
-                              }
-                            });
-                  }
-                })
-            .open()
-            .sync()
-            .getNow();
-    DefaultFullHttpRequest req =
-        new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, path);
-    req.headers().set(HttpHeaderNames.HOST, authority);
-    stream.writeAndFlush(req);
-    return result.get(10, TimeUnit.SECONDS);
+    H2Streams.Response r = H2Streams.get(channel, path, authority);
+    return new Result(r.status(), r.body());
   }
 
   @Override
