@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import dev.gantry.model.Lists;
 import dev.gantry.model.SourceRef;
 import dev.gantry.model.Validator;
+import dev.gantry.model.routing.backend.SessionPersistence;
 import dev.gantry.model.routing.filter.Filter;
 import dev.gantry.model.routing.filter.RequestRedirect;
 import java.util.List;
@@ -21,6 +22,7 @@ import java.util.List;
  * @param timeouts request and per-attempt timeouts, or {@code null}
  * @param retry the retry policy, or {@code null}
  * @param policies policies that apply to this rule
+ * @param sessionPersistence Gateway API session persistence, or {@code null}
  */
 public record Rule(
     String name,
@@ -30,7 +32,21 @@ public record Rule(
     Integer directResponseStatus,
     Timeouts timeouts,
     RetryPolicy retry,
-    List<PolicyRef> policies) {
+    List<PolicyRef> policies,
+    SessionPersistence sessionPersistence) {
+
+  /** A rule without session persistence. */
+  public Rule(
+      String name,
+      SourceRef source,
+      List<Filter> filters,
+      List<Backend> backends,
+      Integer directResponseStatus,
+      Timeouts timeouts,
+      RetryPolicy retry,
+      List<PolicyRef> policies) {
+    this(name, source, filters, backends, directResponseStatus, timeouts, retry, policies, null);
+  }
 
   public Rule {
     filters = Lists.copy(filters);
@@ -40,7 +56,16 @@ public record Rule(
 
   /** This rule with {@code refs} as its policies. */
   public Rule withPolicies(List<PolicyRef> refs) {
-    return new Rule(name, source, filters, backends, directResponseStatus, timeouts, retry, refs);
+    return new Rule(
+        name,
+        source,
+        filters,
+        backends,
+        directResponseStatus,
+        timeouts,
+        retry,
+        refs,
+        sessionPersistence);
   }
 
   /** True when the rule answers with a redirect instead of forwarding. */
@@ -69,5 +94,6 @@ public record Rule(
     v.nested("timeouts", timeouts, tv -> timeouts.validate(tv));
     v.nested("retry", retry, rv -> retry.validate(rv));
     v.each("policies", policies, PolicyRef::validate);
+    v.nested("sessionPersistence", sessionPersistence, c -> sessionPersistence.validate(c));
   }
 }
