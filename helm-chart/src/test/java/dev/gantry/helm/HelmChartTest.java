@@ -513,7 +513,8 @@ class HelmChartTest {
                         "crds.annotations.team=platform"))
                 .assertSuccess()
                 .stdout());
-    // Every CRD of the chart (GantryProxyConfig, RateLimitPolicy, BackendPolicy) gets the same treatment.
+    // Every CRD of the chart (GantryProxyConfig, RateLimitPolicy, BackendPolicy) gets the same
+    // treatment.
     assertThat(unkept.ofKind("CustomResourceDefinition")).isNotEmpty();
     for (JsonNode crd : unkept.ofKind("CustomResourceDefinition")) {
       JsonNode annotations = crd.path("metadata").path("annotations");
