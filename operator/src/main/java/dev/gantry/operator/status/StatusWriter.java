@@ -180,6 +180,10 @@ public final class StatusWriter {
     this.controllerName = controllerName;
   }
 
+  /**
+   * The caches, for the policy kinds' field initializers: a lambda there may not read the final
+   * field before the constructor assigned it, a method call may (it runs later, at flush time).
+   */
   private ResourceCaches caches() {
     return caches;
   }
