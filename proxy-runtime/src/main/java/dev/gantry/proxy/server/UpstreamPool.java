@@ -21,6 +21,7 @@ import io.netty.util.concurrent.Promise;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Upstream connections of one event loop: idle HTTP/1.1 connections per endpoint, and one
@@ -38,11 +39,52 @@ final class UpstreamPool {
   private final ChannelGroup all;
   private final Map<UpstreamEndpoint, ArrayDeque<Channel>> idle = new HashMap<>();
   private final Map<UpstreamEndpoint, Future<Channel>> h2Connections = new HashMap<>();
+  private final Predicate<UpstreamEndpoint> routed;
 
-  UpstreamPool(EventLoop loop, Transport transport, ChannelGroup all) {
+  /**
+   * @param routed true for endpoints the current config still sends requests to; connections to any
+   *     other endpoint are closed once their exchange is done instead of being pooled
+   */
+  UpstreamPool(
+      EventLoop loop, Transport transport, ChannelGroup all, Predicate<UpstreamEndpoint> routed) {
     this.loop = loop;
     this.transport = transport;
     this.all = all;
+    this.routed = routed;
+  }
+
+  EventLoop loop() {
+    return loop;
+  }
+
+  /**
+   * After a config removed endpoints (or marked them terminating): closes the idle connections to
+   * them and sends GOAWAY on their HTTP/2 connections, which then close when their open streams
+   * end. Connections busy with a request keep serving it and are closed on release. Runs on this
+   * pool's loop.
+   */
+  void retireUnrouted() {
+    for (var it = idle.entrySet().iterator(); it.hasNext(); ) {
+      var e = it.next();
+      if (!routed.test(e.getKey())) {
+        e.getValue().forEach(Channel::close);
+        it.remove();
+      }
+    }
+    for (var it = h2Connections.entrySet().iterator(); it.hasNext(); ) {
+      var e = it.next();
+      if (!routed.test(e.getKey())) {
+        it.remove();
+        Future<Channel> f = e.getValue();
+        // Http2ConnectionHandler.close is graceful: GOAWAY, then close once no stream is open.
+        f.addListener(
+            x -> {
+              if (f.isSuccess()) {
+                f.getNow().close();
+              }
+            });
+      }
+    }
   }
 
   /** A connection (HTTP/1.1) or a new stream (h2c) ready for one request/response. */
@@ -74,7 +116,8 @@ final class UpstreamPool {
     if (endpoint.protocol() == AppProtocol.H2C
         || !reusable
         || !ch.isActive()
-        || !all.contains(ch)) {
+        || !all.contains(ch)
+        || !routed.test(endpoint)) {
       // An h2 stream is one exchange; closing a finished stream is a no-op on the wire.
       ch.close();
       return;
