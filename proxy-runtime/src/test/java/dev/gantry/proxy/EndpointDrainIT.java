@@ -6,6 +6,7 @@ import static dev.gantry.proxy.testing.Snap.prefix;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.gantry.model.routing.AppProtocol;
 import dev.gantry.proxy.echo.EchoServer;
 import dev.gantry.proxy.testing.LeakGuard;
 import dev.gantry.proxy.testing.RawHttp;
@@ -64,6 +65,29 @@ class EndpointDrainIT {
     proxy.apply(config(new Snap().cluster("svc", v1.port())).build());
     drainScenario(
         config(new Snap().cluster("svc", v2.port()).terminatingEndpoint("svc", v1.port())));
+  }
+
+  @Test
+  void h2cConnectionToARemovedEndpointFinishesItsStreamThenCloses() throws Exception {
+    proxy.apply(config(new Snap().cluster("svc", AppProtocol.H2C, v1.port())).build());
+    int port = proxy.boundPort(80);
+    try (RawHttp busy = new RawHttp(port);
+        RawHttp client = new RawHttp(port)) {
+      busy.send("GET /?delay=1500ms HTTP/1.1\r\nHost: x\r\n\r\n");
+      await().atMost(Duration.ofSeconds(2)).until(() -> v1.requestCount() == 1);
+
+      proxy.apply(config(new Snap().cluster("svc", AppProtocol.H2C, v2.port())).build());
+      for (int i = 0; i < 10; i++) {
+        assertThat(backend(client.get("x", "/"))).isEqualTo("v2");
+      }
+      // GOAWAY sent, but the connection stays for the stream still open on it.
+      assertThat(v1.openConnections()).isEqualTo(1);
+      RawHttp.Response inFlight = busy.read();
+      assertThat(inFlight.status()).isEqualTo(200);
+      assertThat(backend(inFlight)).isEqualTo("v1");
+      await().atMost(Duration.ofSeconds(2)).until(() -> v1.openConnections() == 0);
+      assertThat(v1.requestCount()).isEqualTo(1);
+    }
   }
 
   /** Two pooled connections to v1, one of them busy, then {@code next} drops v1. */
