@@ -10,6 +10,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
@@ -20,6 +21,7 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
@@ -33,6 +35,13 @@ final class UpstreamPool {
   static final int MAX_IDLE_PER_ENDPOINT = 256;
   static final int IDLE_SECONDS = 60;
   static final int CONNECT_TIMEOUT_MS = 5_000;
+
+  /**
+   * How long streams in flight on an HTTP/2 connection to a removed endpoint may still run: long
+   * enough for any ordinary request (they have their own timeouts), bounded so a stream that never
+   * ends cannot keep the connection forever.
+   */
+  static final long RETIRE_GRACE_MS = 300_000;
 
   private final EventLoop loop;
   private final Transport transport;
@@ -71,19 +80,32 @@ final class UpstreamPool {
         it.remove();
       }
     }
-    for (var it = h2Connections.entrySet().iterator(); it.hasNext(); ) {
-      var e = it.next();
-      if (!routed.test(e.getKey())) {
-        it.remove();
-        Future<Channel> f = e.getValue();
-        // Http2ConnectionHandler.close is graceful: GOAWAY, then close once no stream is open.
-        f.addListener(
-            x -> {
-              if (f.isSuccess()) {
-                f.getNow().close();
-              }
-            });
+    for (UpstreamEndpoint e : List.copyOf(h2Connections.keySet())) {
+      if (!routed.test(e)) {
+        retireH2(e);
       }
+    }
+  }
+
+  /**
+   * Forgets the HTTP/2 connection to {@code endpoint} and closes it gracefully: {@link
+   * Http2ConnectionHandler#close} sends GOAWAY and closes once no stream is open, or after {@link
+   * #RETIRE_GRACE_MS}. (A client codec's own default is 0: close at once, cutting open streams.)
+   */
+  private void retireH2(UpstreamEndpoint endpoint) {
+    Future<Channel> f = h2Connections.remove(endpoint);
+    if (f != null) {
+      f.addListener(
+          x -> {
+            if (f.isSuccess()) {
+              Channel ch = f.getNow();
+              Http2ConnectionHandler codec = ch.pipeline().get(Http2ConnectionHandler.class);
+              if (codec != null) {
+                codec.gracefulShutdownTimeoutMillis(RETIRE_GRACE_MS);
+              }
+              ch.close();
+            }
+          });
     }
   }
 
@@ -112,6 +134,12 @@ final class UpstreamPool {
     UpstreamHandler h = ch.pipeline().get(UpstreamHandler.class);
     if (h != null) {
       h.detach();
+    }
+    if (endpoint.protocol() == AppProtocol.H2C && !routed.test(endpoint)) {
+      // A request that started on an older config opened a connection to a removed endpoint.
+      ch.close();
+      retireH2(endpoint);
+      return;
     }
     if (endpoint.protocol() == AppProtocol.H2C
         || !reusable
