@@ -47,7 +47,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(LeakGuard.class)
 class DrainIT {
-  private static final Duration PERIOD = Duration.ofMillis(1500);
+  /** Long enough that the checks made during the period finish within it on a loaded machine. */
+  private static final Duration PERIOD = Duration.ofMillis(3000);
 
   private EchoServer v1;
   private GantryProxy proxy;
@@ -98,7 +99,7 @@ class DrainIT {
       assertThat(keepAlive.get("x", "/").header("connection")).isNull();
       assertThat(adminClient.get("admin", "/ready").status()).isEqualTo(200);
       // In flight across the whole drain period and past the listener close.
-      busy.send("GET /?delay=2500ms HTTP/1.1\r\nHost: x\r\n\r\n");
+      busy.send("GET /?delay=4s HTTP/1.1\r\nHost: x\r\n\r\n");
       await().atMost(Duration.ofSeconds(5)).until(() -> v1.openConnections() == 1);
       Thread.sleep(100); // the slow request has reached the echo backend
 
@@ -109,6 +110,10 @@ class DrainIT {
 
       await().atMost(Duration.ofSeconds(1)).until(() -> !proxy.ready());
       assertThat(adminClient.get("admin", "/ready").status()).isEqualTo(503);
+      // An idle keep-alive connection stays open during the period (clients are not cut while the
+      // load balancer may still send here)...
+      assertThat(idle.closedByServer(200)).isFalse();
+      assertThat(elapsedMs(started)).isLessThan(PERIOD.toMillis());
 
       // Drain period: a keep-alive connection is answered, told to close, and closed.
       RawHttp.Response r = keepAlive.get("x", "/");
@@ -121,10 +126,7 @@ class DrainIT {
         assertThat(lr.status()).isEqualTo(200);
         assertThat(lr.header("connection")).isEqualTo("close");
       }
-      // The idle connection stays open during the period (clients are not cut while the load
-      // balancer may still send here), and closes when the listeners do.
-      assertThat(idle.closedByServer(200)).isFalse();
-      assertThat(elapsedMs(started)).isLessThan(PERIOD.toMillis());
+      // ... and closes when the listeners do.
       assertThat(idle.closedByServer(5000)).isTrue();
       assertThat(elapsedMs(started)).isGreaterThanOrEqualTo(PERIOD.toMillis());
       assertThatThrownBy(() -> new RawHttp(port).close()).isInstanceOf(ConnectException.class);
@@ -139,7 +141,7 @@ class DrainIT {
       assertThat(report.atStart().inFlight()).isEqualTo(1);
       assertThat(report.atListenerClose().inFlight()).isEqualTo(1);
       assertThat(report.cut()).isZero();
-      assertThat(report.elapsed()).isLessThan(Duration.ofSeconds(5));
+      assertThat(report.elapsed()).isLessThan(Duration.ofSeconds(10));
       // A second drain (the try-with-resources close) returns the same report.
       assertThat(proxy.drain(DrainSettings.IMMEDIATE)).isEqualTo(report);
     }
@@ -152,7 +154,7 @@ class DrainIT {
     try {
       Channel h2 = h2cConnection(group, goAways);
       CompletableFuture<H2Streams.Response> slow =
-          CompletableFuture.supplyAsync(() -> get(h2, "/?delay=2500ms")); // the first stream
+          CompletableFuture.supplyAsync(() -> get(h2, "/?delay=5s")); // the first stream
       await().atMost(Duration.ofSeconds(5)).until(() -> v1.openConnections() == 1);
       Thread.sleep(100);
       assertThat(get(h2, "/").status()).isEqualTo(200); // the second
