@@ -24,6 +24,9 @@ final class ProxyShutdown {
 
   static java.util.List<String> args() {
     return java.util.List.of(
-        "--drain-period", DRAIN_PERIOD_SECONDS + "s", "--drain-timeout", DRAIN_TIMEOUT_SECONDS + "s");
+        "--drain-period",
+        DRAIN_PERIOD_SECONDS + "s",
+        "--drain-timeout",
+        DRAIN_TIMEOUT_SECONDS + "s");
   }
 }
