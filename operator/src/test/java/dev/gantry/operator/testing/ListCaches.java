@@ -121,4 +121,14 @@ public final class ListCaches implements ResourceCaches {
   public List<RateLimitPolicy> rateLimitPolicies() {
     return all(RateLimitPolicy.class);
   }
+
+  @Override
+  public Optional<io.fabric8.kubernetes.api.model.ConfigMap> configMap(String ns, String name) {
+    return one(io.fabric8.kubernetes.api.model.ConfigMap.class, ns, name);
+  }
+
+  @Override
+  public List<io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy> backendTlsPolicies() {
+    return all(io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy.class);
+  }
 }
