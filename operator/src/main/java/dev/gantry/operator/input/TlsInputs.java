@@ -38,12 +38,15 @@ public final class TlsInputs {
     }
     String ns = gateway.getMetadata().getNamespace();
     for (TLSConfig c : configs) {
-      if (c == null || c.getValidation() == null || c.getValidation().getCaCertificateRefs() == null) {
+      if (c == null
+          || c.getValidation() == null
+          || c.getValidation().getCaCertificateRefs() == null) {
         continue;
       }
       for (ObjectReference ref : c.getValidation().getCaCertificateRefs()) {
         if (ref != null && ref.getName() != null) {
-          String refNs = ref.getNamespace() == null || ref.getNamespace().isEmpty() ? ns : ref.getNamespace();
+          String refNs =
+              ref.getNamespace() == null || ref.getNamespace().isEmpty() ? ns : ref.getNamespace();
           out.add(ref.getKind() + "/" + refNs + "/" + ref.getName());
         }
       }
