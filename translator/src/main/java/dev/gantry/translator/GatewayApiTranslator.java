@@ -1,9 +1,11 @@
 package dev.gantry.translator;
 
+import dev.gantry.api.v1alpha1.BackendPolicy;
 import dev.gantry.api.v1alpha1.RateLimitPolicy;
 import dev.gantry.model.GatewaySnapshot;
 import dev.gantry.translator.backend.BackendRefResolver;
 import dev.gantry.translator.backend.EndpointsTranslator;
+import dev.gantry.translator.backendpolicy.BackendPolicyTranslator;
 import dev.gantry.translator.backendtls.BackendTlsPolicyTranslator;
 import dev.gantry.translator.gateway.GatewayClassTranslator;
 import dev.gantry.translator.gateway.GatewayContext;
@@ -135,6 +137,9 @@ public final class GatewayApiTranslator {
     List<RateLimitPolicy> policies =
         new RateLimitPolicyTranslator()
             .translate(resources.rateLimitPolicies(), gateways, routes, snapshots, now);
+    List<BackendPolicy> backendPolicies =
+        new BackendPolicyTranslator()
+            .translate(resources.backendPolicies(), resources.services(), snapshots, now);
     // BackendTLSPolicies likewise: they only add TLS to clusters already in the snapshots.
     List<BackendTLSPolicy> tlsPolicies =
         new BackendTlsPolicyTranslator(index)
@@ -148,6 +153,7 @@ public final class GatewayApiTranslator {
         gatewayStatuses,
         routes,
         policies,
+        backendPolicies,
         tlsPolicies);
   }
 

@@ -1,5 +1,6 @@
 package dev.gantry.translator;
 
+import dev.gantry.api.v1alpha1.BackendPolicy;
 import dev.gantry.api.v1alpha1.RateLimitPolicy;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -32,10 +33,38 @@ public record ResourceSnapshot(
     List<Secret> secrets,
     List<Namespace> namespaces,
     List<RateLimitPolicy> rateLimitPolicies,
+    List<BackendPolicy> backendPolicies,
     List<ConfigMap> configMaps,
     List<BackendTLSPolicy> backendTlsPolicies) {
 
   /** A snapshot without ConfigMaps and BackendTLSPolicies (the form before they were read). */
+  public ResourceSnapshot(
+      List<GatewayClass> gatewayClasses,
+      List<Gateway> gateways,
+      List<HTTPRoute> httpRoutes,
+      List<ReferenceGrant> referenceGrants,
+      List<Service> services,
+      List<EndpointSlice> endpointSlices,
+      List<Secret> secrets,
+      List<Namespace> namespaces,
+      List<RateLimitPolicy> rateLimitPolicies,
+      List<BackendPolicy> backendPolicies) {
+    this(
+        gatewayClasses,
+        gateways,
+        httpRoutes,
+        referenceGrants,
+        services,
+        endpointSlices,
+        secrets,
+        namespaces,
+        rateLimitPolicies,
+        backendPolicies,
+        null,
+        null);
+  }
+
+  /** A snapshot without BackendPolicies (the form before they existed). */
   public ResourceSnapshot(
       List<GatewayClass> gatewayClasses,
       List<Gateway> gateways,
@@ -56,8 +85,7 @@ public record ResourceSnapshot(
         secrets,
         namespaces,
         rateLimitPolicies,
-        null,
-        null);
+        (List<BackendPolicy>) null);
   }
 
   /** A snapshot without RateLimitPolicies (the form before they existed). */
@@ -79,7 +107,7 @@ public record ResourceSnapshot(
         endpointSlices,
         secrets,
         namespaces,
-        (List<RateLimitPolicy>) null);
+        null);
   }
 
   private static final Comparator<HasMetadata> BY_NAMESPACE_AND_NAME =
@@ -96,6 +124,7 @@ public record ResourceSnapshot(
     secrets = sorted(secrets);
     namespaces = sorted(namespaces);
     rateLimitPolicies = sorted(rateLimitPolicies);
+    backendPolicies = sorted(backendPolicies);
     configMaps = sorted(configMaps);
     backendTlsPolicies = sorted(backendTlsPolicies);
   }
@@ -114,6 +143,7 @@ public record ResourceSnapshot(
     List<Secret> secrets = new ArrayList<>();
     List<Namespace> namespaces = new ArrayList<>();
     List<RateLimitPolicy> policies = new ArrayList<>();
+    List<BackendPolicy> backendPolicies = new ArrayList<>();
     List<ConfigMap> configMaps = new ArrayList<>();
     List<BackendTLSPolicy> tlsPolicies = new ArrayList<>();
     for (HasMetadata o : objects) {
@@ -127,6 +157,7 @@ public record ResourceSnapshot(
         case Secret s -> secrets.add(s);
         case Namespace n -> namespaces.add(n);
         case RateLimitPolicy p -> policies.add(p);
+        case BackendPolicy p -> backendPolicies.add(p);
         case ConfigMap m -> configMaps.add(m);
         case BackendTLSPolicy p -> tlsPolicies.add(p);
         default -> {}
@@ -142,6 +173,7 @@ public record ResourceSnapshot(
         secrets,
         namespaces,
         policies,
+        backendPolicies,
         configMaps,
         tlsPolicies);
   }

@@ -1,5 +1,6 @@
 package dev.gantry.translator;
 
+import dev.gantry.api.v1alpha1.BackendPolicy;
 import dev.gantry.api.v1alpha1.RateLimitPolicy;
 import dev.gantry.model.GatewaySnapshot;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy;
@@ -21,6 +22,8 @@ import java.util.SortedMap;
  *     were)
  * @param rateLimitPolicies every RateLimitPolicy with its {@code status.ancestors} entries of our
  *     controller computed
+ * @param backendPolicies every BackendPolicy with its {@code status.ancestors} entries of our
+ *     controller computed
  * @param backendTlsPolicies every BackendTLSPolicy with its {@code status.ancestors} entries of our
  *     controller computed
  */
@@ -30,10 +33,12 @@ public record TranslationResult(
     List<Gateway> gateways,
     List<HTTPRoute> httpRoutes,
     List<RateLimitPolicy> rateLimitPolicies,
+    List<BackendPolicy> backendPolicies,
     List<BackendTLSPolicy> backendTlsPolicies) {
 
   public TranslationResult {
     rateLimitPolicies = rateLimitPolicies == null ? List.of() : rateLimitPolicies;
+    backendPolicies = backendPolicies == null ? List.of() : backendPolicies;
     backendTlsPolicies = backendTlsPolicies == null ? List.of() : backendTlsPolicies;
   }
 
@@ -43,8 +48,20 @@ public record TranslationResult(
       List<GatewayClass> gatewayClasses,
       List<Gateway> gateways,
       List<HTTPRoute> httpRoutes,
+      List<RateLimitPolicy> rateLimitPolicies,
+      List<BackendPolicy> backendPolicies) {
+    this(
+        snapshots, gatewayClasses, gateways, httpRoutes, rateLimitPolicies, backendPolicies, null);
+  }
+
+  /** A result without BackendPolicies (the form before they existed). */
+  public TranslationResult(
+      SortedMap<String, GatewaySnapshot> snapshots,
+      List<GatewayClass> gatewayClasses,
+      List<Gateway> gateways,
+      List<HTTPRoute> httpRoutes,
       List<RateLimitPolicy> rateLimitPolicies) {
-    this(snapshots, gatewayClasses, gateways, httpRoutes, rateLimitPolicies, List.of());
+    this(snapshots, gatewayClasses, gateways, httpRoutes, rateLimitPolicies, List.of(), List.of());
   }
 
   /** A result without RateLimitPolicies (the form before they existed). */
@@ -53,6 +70,6 @@ public record TranslationResult(
       List<GatewayClass> gatewayClasses,
       List<Gateway> gateways,
       List<HTTPRoute> httpRoutes) {
-    this(snapshots, gatewayClasses, gateways, httpRoutes, List.of(), List.of());
+    this(snapshots, gatewayClasses, gateways, httpRoutes, List.of());
   }
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.gantry.api.v1alpha1.BackendPolicy;
 import dev.gantry.api.v1alpha1.RateLimitPolicy;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -37,6 +38,7 @@ public final class ResourceYaml {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final ObjectMapper JSON = JsonMapper.builder().build();
 
+  // Map.ofEntries rather than Map.of: the kinds outgrew Map.of's ten pairs.
   private static final Map<String, Class<? extends HasMetadata>> KINDS =
       Map.ofEntries(
           Map.entry("gateway.networking.k8s.io/v1/GatewayClass", GatewayClass.class),
@@ -48,6 +50,7 @@ public final class ResourceYaml {
           Map.entry("v1/Namespace", Namespace.class),
           Map.entry("discovery.k8s.io/v1/EndpointSlice", EndpointSlice.class),
           Map.entry("gantry.dev/v1alpha1/RateLimitPolicy", RateLimitPolicy.class),
+          Map.entry("gantry.dev/v1alpha1/BackendPolicy", BackendPolicy.class),
           Map.entry("v1/ConfigMap", ConfigMap.class),
           Map.entry("gateway.networking.k8s.io/v1/BackendTLSPolicy", BackendTLSPolicy.class));
 
