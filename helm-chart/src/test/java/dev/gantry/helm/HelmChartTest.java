@@ -362,7 +362,8 @@ class HelmChartTest {
     ClusterRole role = objects.typed(objects.single("ClusterRole"), ClusterRole.class);
     Permissions granted = Permissions.of(role.getRules());
     for (String r :
-        List.of("gatewayclasses", "gateways", "httproutes", "referencegrants", "backendtlspolicies")) {
+        List.of(
+            "gatewayclasses", "gateways", "httproutes", "referencegrants", "backendtlspolicies")) {
       assertThat(granted.allows("gateway.networking.k8s.io", r, "get", "list", "watch"))
           .as(r)
           .isTrue();

@@ -50,8 +50,7 @@ public record TranslationResult(
       List<HTTPRoute> httpRoutes,
       List<RateLimitPolicy> rateLimitPolicies,
       List<BackendPolicy> backendPolicies) {
-    this(
-        snapshots, gatewayClasses, gateways, httpRoutes, rateLimitPolicies, backendPolicies, null);
+    this(snapshots, gatewayClasses, gateways, httpRoutes, rateLimitPolicies, backendPolicies, null);
   }
 
   /** A result without BackendPolicies (the form before they existed). */
