@@ -361,7 +361,9 @@ class HelmChartTest {
     RenderedObjects objects = RenderedObjects.parse(render(DEFAULTS));
     ClusterRole role = objects.typed(objects.single("ClusterRole"), ClusterRole.class);
     Permissions granted = Permissions.of(role.getRules());
-    for (String r : List.of("gatewayclasses", "gateways", "httproutes", "referencegrants")) {
+    for (String r :
+        List.of(
+            "gatewayclasses", "gateways", "httproutes", "referencegrants", "backendtlspolicies")) {
       assertThat(granted.allows("gateway.networking.k8s.io", r, "get", "list", "watch"))
           .as(r)
           .isTrue();
@@ -371,7 +373,7 @@ class HelmChartTest {
     }
     assertThat(granted.allows("gateway.networking.k8s.io", "gatewayclasses/finalizers", "update"))
         .isTrue();
-    for (String r : List.of("services", "secrets", "namespaces")) {
+    for (String r : List.of("services", "secrets", "configmaps", "namespaces")) {
       assertThat(granted.allows("", r, "get", "list", "watch")).as(r).isTrue();
     }
     assertThat(granted.allows("discovery.k8s.io", "endpointslices", "get", "list", "watch"))

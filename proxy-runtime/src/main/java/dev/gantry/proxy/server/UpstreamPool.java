@@ -16,6 +16,7 @@ import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
@@ -27,9 +28,9 @@ import java.util.function.Predicate;
 
 /**
  * Upstream connections of one event loop: idle HTTP/1.1 connections per endpoint, and one
- * multiplexed HTTP/2 (h2c prior knowledge) connection per endpoint. Only ever touched from its own
- * event loop, so it needs no locks, and a request never hops threads to reach its upstream. Keyed
- * by endpoint, not by config, so connections survive reloads.
+ * multiplexed HTTP/2 (h2c prior knowledge, or h2 over TLS) connection per endpoint. Only ever
+ * touched from its own event loop, so it needs no locks, and a request never hops threads to reach
+ * its upstream. Keyed by endpoint, not by config, so connections survive reloads.
  */
 final class UpstreamPool {
   static final int MAX_IDLE_PER_ENDPOINT = 256;
@@ -175,6 +176,7 @@ final class UpstreamPool {
                 new ChannelInitializer<Channel>() {
                   @Override
                   protected void initChannel(Channel ch) {
+                    addTls(ch, endpoint);
                     ch.pipeline()
                         .addLast(
                             new HttpClientCodec(),
@@ -186,16 +188,43 @@ final class UpstreamPool {
     return track(cf);
   }
 
+  /** BackendTLSPolicy: TLS first in the pipeline, SNI = the policy's hostname. */
+  private static void addTls(Channel ch, UpstreamEndpoint endpoint) {
+    if (endpoint.tls() != null) {
+      ch.pipeline().addLast(endpoint.tls().newHandler(ch.alloc(), endpoint.address().getPort()));
+    }
+  }
+
+  /**
+   * Succeeds once the connection is usable: connected and, over TLS, handshaken. Waiting for the
+   * handshake means a backend whose certificate fails verification gets no request bytes at all
+   * (not even queued ones) and the exchange sees a connect failure.
+   */
   private Future<Channel> track(ChannelFuture cf) {
     Promise<Channel> p = loop.newPromise();
     cf.addListener(
         f -> {
-          if (f.isSuccess()) {
+          if (!f.isSuccess()) {
+            p.setFailure(f.cause());
+            return;
+          }
+          SslHandler tls = cf.channel().pipeline().get(SslHandler.class);
+          if (tls == null) {
             all.add(cf.channel());
             p.setSuccess(cf.channel());
-          } else {
-            p.setFailure(f.cause());
+            return;
           }
+          tls.handshakeFuture()
+              .addListener(
+                  h -> {
+                    if (h.isSuccess()) {
+                      all.add(cf.channel());
+                      p.setSuccess(cf.channel());
+                    } else {
+                      cf.channel().close();
+                      p.setFailure(h.cause());
+                    }
+                  });
         });
     return p;
   }
@@ -212,6 +241,7 @@ final class UpstreamPool {
                 new ChannelInitializer<Channel>() {
                   @Override
                   protected void initChannel(Channel ch) {
+                    addTls(ch, endpoint);
                     ch.pipeline()
                         .addLast(
                             Http2FrameCodecBuilder.forClient().build(),
