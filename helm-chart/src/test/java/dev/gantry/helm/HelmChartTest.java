@@ -368,7 +368,12 @@ class HelmChartTest {
           .as(r)
           .isTrue();
     }
-    for (String r : List.of("gatewayclasses/status", "gateways/status", "httproutes/status")) {
+    for (String r :
+        List.of(
+            "gatewayclasses/status",
+            "gateways/status",
+            "httproutes/status",
+            "backendtlspolicies/status")) {
       assertThat(granted.allows("gateway.networking.k8s.io", r, "update", "patch")).as(r).isTrue();
     }
     assertThat(granted.allows("gateway.networking.k8s.io", "gatewayclasses/finalizers", "update"))
@@ -404,6 +409,9 @@ class HelmChartTest {
           .isFalse();
       assertThat(granted.allowsAny("gateway.networking.k8s.io", "gateways", verb))
           .as("gateways " + verb)
+          .isFalse();
+      assertThat(granted.allowsAny("gateway.networking.k8s.io", "backendtlspolicies", verb))
+          .as("backendtlspolicies " + verb)
           .isFalse();
     }
     assertThat(granted.groups())
