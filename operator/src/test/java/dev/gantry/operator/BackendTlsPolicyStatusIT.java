@@ -40,7 +40,8 @@ import org.junit.jupiter.api.Timeout;
  * BackendTLSPolicy {@code status.ancestors} written by the operator on the Fabric8 mock API server
  * (CRUD mode): a policy on a routed Service whose CA ConfigMap exists is Accepted and ResolvedRefs
  * for the Gateway; one whose ConfigMap is missing is ResolvedRefs=False/InvalidCACertificateRef
- * until the ConfigMap appears; another controller's ancestor entry survives our writes (GEP-713).
+ * until the ConfigMap appears; another controller's ancestor entry survives our writes (GEP-713),
+ * and our entry goes when the policy is re-targeted away from the Gateway's backends.
  */
 @Timeout(120)
 class BackendTlsPolicyStatusIT {
@@ -243,6 +244,16 @@ class BackendTlsPolicyStatusIT {
     assertThat(ancestors("secure"))
         .extracting(PolicyAncestorStatus::getControllerName)
         .containsExactlyInAnyOrder(OURS, OTHER);
+
+    // Re-targeted to a Service no route uses: the Gateway no longer governs the policy, so our
+    // entry for it goes (the status names the Gateway to revisit); the foreign one still stays.
+    apply(cluster.client(), policy("secure", "backend-ca").replace("name: echo}", "name: idle}"));
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> ancestors("secure").stream().noneMatch(a -> OURS.equals(a.getControllerName())));
+    assertThat(ancestors("secure")).containsExactly(foreign);
+    await().atMost(WAIT).until(() -> echoCluster(sink).tls() == null);
   }
 
   @Test
