@@ -576,7 +576,8 @@ class HelmChartTest {
             v -> assertThat(v).startsWith("$.spec.logLevel: \"verbose\"").contains("one of"))
         .anySatisfy(
             v -> assertThat(v).startsWith("$.spec.service.annotations.a: 1 (expected: a string)"))
-        .anySatisfy(v -> assertThat(v).startsWith("$.spec.image.repository: \"\" (expected: at least"))
+        .anySatisfy(
+            v -> assertThat(v).startsWith("$.spec.image.repository: \"\" (expected: at least"))
         .hasSize(4);
   }
 

@@ -70,9 +70,14 @@ public record GantryProxyConfigSpec(
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Image(
-      @Size(min = 1) String repository,
-      @Size(min = 1) String tag,
-      @SchemaFrom(type = PullPolicy.class) String pullPolicy) {
+      @Size(min = 1)
+          @JsonPropertyDescription("Image repository, e.g. ghcr.io/gantry-dev/gantry-proxy.")
+          String repository,
+      @Size(min = 1) @JsonPropertyDescription("A tag, or a sha256: digest; latest when unset.")
+          String tag,
+      @SchemaFrom(type = PullPolicy.class)
+          @JsonPropertyDescription("Image pull policy; Kubernetes' default when unset.")
+          String pullPolicy) {
 
     /** An image from a reference {@code repository:tag} or {@code repository@sha256:...}. */
     public static Image of(String reference) {
@@ -132,10 +137,13 @@ public record GantryProxyConfigSpec(
               + " && self.targetCPUUtilizationPercentage <= 100)",
       message = "targetCPUUtilizationPercentage must be between 1 and 100")
   public record Autoscaling(
-      Boolean enabled,
-      Integer minReplicas,
-      Integer maxReplicas,
-      Integer targetCPUUtilizationPercentage) {
+      @JsonPropertyDescription("false switches the autoscaler off; a block without it is on.")
+          Boolean enabled,
+      @JsonPropertyDescription("Lower bound of replicas (default 2).") Integer minReplicas,
+      @JsonPropertyDescription("Upper bound of replicas (required when enabled).")
+          Integer maxReplicas,
+      @JsonPropertyDescription("Average CPU utilization target in percent (default 70).")
+          Integer targetCPUUtilizationPercentage) {
 
     /** True unless explicitly disabled. */
     public boolean active() {

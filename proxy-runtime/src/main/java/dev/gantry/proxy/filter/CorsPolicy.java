@@ -128,11 +128,11 @@ public final class CorsPolicy {
   }
 
   /**
-   * Adds the CORS headers to a response the gateway answers itself before the rule's filters ran
-   * (a rate limit's 429, or its 503 when the store is down and the policy fails closed). Without
-   * them a browser hides the response from the page as an opaque network error: the page cannot
-   * tell a limit from an outage, and cannot back off. The gateway's own rate-limit headers present
-   * on the response are exposed too (none of them is CORS-safelisted), so the page can read {@code
+   * Adds the CORS headers to a response the gateway answers itself before the rule's filters ran (a
+   * rate limit's 429, or its 503 when the store is down and the policy fails closed). Without them
+   * a browser hides the response from the page as an opaque network error: the page cannot tell a
+   * limit from an outage, and cannot back off. The gateway's own rate-limit headers present on the
+   * response are exposed too (none of them is CORS-safelisted), so the page can read {@code
    * Retry-After}; they carry nothing from the upstream, so exposing them discloses nothing the
    * configured {@code exposeHeaders} keeps hidden.
    */
