@@ -43,7 +43,7 @@ public final class FleetReplicas {
   }
 
   /** The Deployment's last reported ready count, or 0 when there is no Deployment (yet). */
-  public int deploymentReady(String gatewayKey) {
+  public int reportedReady(String gatewayKey) {
     return ready.getOrDefault(gatewayKey, 0);
   }
 
@@ -74,7 +74,7 @@ public final class FleetReplicas {
    * </ul>
    */
   public int divisor(String gatewayKey, int readyProxiesConnectedHere) {
-    return Math.max(1, Math.max(deploymentReady(gatewayKey), readyProxiesConnectedHere));
+    return Math.max(1, Math.max(reportedReady(gatewayKey), readyProxiesConnectedHere));
   }
 
   private void fire(String gatewayKey) {

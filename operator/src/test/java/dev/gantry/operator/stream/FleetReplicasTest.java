@@ -22,7 +22,7 @@ class FleetReplicasTest {
     assertThat(fleet.divisor("ns/gw", 2)).isEqualTo(2);
     assertThat(fleet.divisor("ns/gw", 0)).isEqualTo(1);
     fleet.deploymentReady("ns/gw", null);
-    assertThat(fleet.deploymentReady("ns/gw")).isZero();
+    assertThat(fleet.reportedReady("ns/gw")).isZero();
     assertThat(fleet.divisor("ns/gw", 2)).isEqualTo(2);
     assertThat(fleet.divisor("ns/gw", 0)).isEqualTo(1);
   }

@@ -145,7 +145,8 @@ class FilterUnitsTest {
                 List.of("retry-after", "x-trace"),
                 5));
     FilterStep[] steps = {
-      new FilterStep.RequestHeaders(new HeaderOps(new HeaderModifier(List.of(), List.of(), List.of()))),
+      new FilterStep.RequestHeaders(
+          new HeaderOps(new HeaderModifier(List.of(), List.of(), List.of()))),
       new FilterStep.CorsStep(p)
     };
     assertThat(CorsPolicy.of(steps)).isSameAs(p);
