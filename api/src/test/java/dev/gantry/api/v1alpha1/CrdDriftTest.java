@@ -34,7 +34,10 @@ class CrdDriftTest {
     List<Path> files = generated();
     assertThat(files)
         .extracting(p -> p.getFileName().toString())
-        .contains("ratelimitpolicies.gantry.dev-v1.yml", "gantryproxyconfigs.gantry.dev-v1.yml");
+        .contains(
+            "ratelimitpolicies.gantry.dev-v1.yml",
+            "gantryproxyconfigs.gantry.dev-v1.yml",
+            "backendpolicies.gantry.dev-v1.yml");
     for (Path g : files) {
       String name = g.getFileName().toString();
       Path committed = COMMITTED.resolve(name);
@@ -88,6 +91,27 @@ class CrdDriftTest {
         .contains("enum: - \"ClusterIP\" - \"LoadBalancer\" - \"NodePort\"")
         .contains("enum: - \"Always\" - \"IfNotPresent\" - \"Never\"")
         .contains("minLength: 1")
+        .contains("status: {}");
+  }
+
+  @Test
+  void theBackendPolicySchemaCarriesTheCelRulesAndThePolicyLabel() throws IOException {
+    String crd =
+        Files.readString(COMMITTED.resolve("backendpolicies.gantry.dev-v1.yml"))
+            .replace("\\\n", "")
+            .replaceAll("\\s+", " ")
+            .replace("\\ ", "");
+    assertThat(crd)
+        .contains("gateway.networking.k8s.io/policy: \"Direct\"")
+        .contains("targetRefs must be core Services")
+        .contains("maxItems: 16")
+        .contains("consistentHash is required with type ConsistentHash")
+        .contains("header is required with type Header")
+        .contains("cookie is required with type Cookie")
+        .contains("timeout must not exceed interval")
+        .contains("percent must be 0..100")
+        .contains("maxEjectedPercent must be 0..100")
+        .contains("pattern: \"" + BackendPolicySpec.DURATION_PATTERN.replace("\\", "\\\\") + "\"")
         .contains("status: {}");
   }
 }
