@@ -567,8 +567,8 @@ class HelmChartTest {
 
   @Test
   void crdSchemaCheckCatchesWhatTheApiServerWouldPrune() throws Exception {
-    // The checker itself: a typo, a bad enum and a wrong type in a GantryProxyConfig are all
-    // reported.
+    // The checker itself: a typo, a bad enum, a wrong type and a too-short string in a
+    // GantryProxyConfig are all reported.
     RenderedObjects objects = RenderedObjects.parse(render(DEFAULTS));
     JsonNode schema = gantryCrdSchema(objects, "gantryproxyconfigs.gantry.dev");
     JsonNode bad =
@@ -581,7 +581,7 @@ class HelmChartTest {
               replica: 2
               logLevel: verbose
               service: {type: LoadBalancer, annotations: {a: 1}}
-              resources: {requests: {cpu: 500m, memory: lots}}
+              image: {repository: ""}
             """);
     assertThat(CrdSchemaCheck.violations(bad, schema, "$"))
         .anySatisfy(v -> assertThat(v).startsWith("$.spec.replica: present"))
@@ -589,7 +589,8 @@ class HelmChartTest {
             v -> assertThat(v).startsWith("$.spec.logLevel: \"verbose\"").contains("one of"))
         .anySatisfy(
             v -> assertThat(v).startsWith("$.spec.service.annotations.a: 1 (expected: a string)"))
-        .anySatisfy(v -> assertThat(v).startsWith("$.spec.resources.requests.memory: \"lots\""))
+        .anySatisfy(
+            v -> assertThat(v).startsWith("$.spec.image.repository: \"\" (expected: at least"))
         .hasSize(4);
   }
 
