@@ -5,6 +5,8 @@ import dev.gantry.model.stream.PartVersions;
 import dev.gantry.model.stream.SnapshotStreamContract;
 import dev.gantry.model.stream.StreamRequest;
 import dev.gantry.model.stream.StreamResponse;
+import dev.gantry.operator.control.ProxyAuthenticator;
+import dev.gantry.operator.control.ProxyIdentity;
 import dev.gantry.stream.SnapshotStreamMethod;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
@@ -42,10 +44,22 @@ public final class SnapshotService {
   private final ProxyAcks acks;
   private final LongAdder pushes = new LongAdder();
   private final Map<String, Set<ProxyStream>> streams = new ConcurrentHashMap<>();
+  private final boolean requireIdentity;
 
+  /** Without authentication: every caller may receive any Gateway's snapshot. */
   public SnapshotService(SnapshotStore store, ProxyAcks acks) {
+    this(store, acks, false);
+  }
+
+  /**
+   * @param requireIdentity when true, a stream is served only if {@link
+   *     ProxyAuthenticator#IDENTITY} holds an identity that {@link ProxyIdentity#mayReceive} the
+   *     Gateway asked for; otherwise it is closed PERMISSION_DENIED before anything is sent
+   */
+  public SnapshotService(SnapshotStore store, ProxyAcks acks, boolean requireIdentity) {
     this.store = store;
     this.acks = acks;
+    this.requireIdentity = requireIdentity;
     // A proxy of the Gateway became ready or left: every stream of it may owe a new count.
     acks.onChange(
         gatewayKey -> streams.getOrDefault(gatewayKey, Set.of()).forEach(ProxyStream::drain));
@@ -63,7 +77,11 @@ public final class SnapshotService {
   }
 
   private StreamObserver<StreamRequest> open(StreamObserver<StreamResponse> responses) {
-    ProxyStream stream = new ProxyStream((ServerCallStreamObserver<StreamResponse>) responses);
+    // The handler runs in the call's context, where the authenticator left the caller's identity.
+    ProxyStream stream =
+        new ProxyStream(
+            (ServerCallStreamObserver<StreamResponse>) responses,
+            ProxyAuthenticator.IDENTITY.get());
     stream.out.setOnReadyHandler(stream::drain);
     stream.out.setOnCancelHandler(stream::close);
     return stream;
@@ -72,6 +90,7 @@ public final class SnapshotService {
   /** One proxy's stream. Its methods run on gRPC and reconciler threads, hence the locking. */
   private final class ProxyStream implements StreamObserver<StreamRequest> {
     private final ServerCallStreamObserver<StreamResponse> out;
+    private final ProxyIdentity identity;
     private String gatewayKey;
     private String nodeId;
     private Runnable unsubscribe;
@@ -80,8 +99,9 @@ public final class SnapshotService {
     private GatewaySnapshot latest;
     private boolean closed;
 
-    ProxyStream(ServerCallStreamObserver<StreamResponse> out) {
+    ProxyStream(ServerCallStreamObserver<StreamResponse> out, ProxyIdentity identity) {
       this.out = out;
+      this.identity = identity;
     }
 
     @Override
@@ -98,6 +118,24 @@ public final class SnapshotService {
                 Status.INVALID_ARGUMENT
                     .withDescription(
                         "gateway: " + request.gateway() + " (expected: namespace/name)")
+                    .asRuntimeException());
+            return;
+          }
+          if (requireIdentity && (identity == null || !identity.mayReceive(request.gateway()))) {
+            closed = true;
+            LOG.log(
+                System.Logger.Level.WARNING,
+                "refused {0}: asked for the snapshot of {1}",
+                identity,
+                request.gateway());
+            out.onError(
+                Status.PERMISSION_DENIED
+                    .withDescription(
+                        "gateway: "
+                            + request.gateway()
+                            + " (expected: the Gateway whose fleet ServiceAccount is "
+                            + identity
+                            + ")")
                     .asRuntimeException());
             return;
           }
