@@ -16,6 +16,7 @@ import io.grpc.ClientCall;
 import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
+import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
@@ -66,6 +67,7 @@ public final class SnapshotClient implements AutoCloseable {
 
   private volatile boolean ready;
   private volatile int reconnects;
+  private volatile Status lastError;
 
   /**
    * A plaintext, unauthenticated client ({@link ControlChannelCredentials#insecure()}): for tests
@@ -143,6 +145,15 @@ public final class SnapshotClient implements AutoCloseable {
     return reconnects;
   }
 
+  /**
+   * Why the stream last ended, as a gRPC status (UNAUTHENTICATED for a refused token,
+   * PERMISSION_DENIED for another Gateway's snapshot, UNAVAILABLE for an unreachable or untrusted
+   * operator); empty until a stream ended with an error.
+   */
+  public Optional<Status> lastError() {
+    return Optional.ofNullable(lastError);
+  }
+
   /** The versions the sink currently runs. */
   public PartVersions appliedVersions() {
     try {
@@ -207,6 +218,9 @@ public final class SnapshotClient implements AutoCloseable {
       return;
     }
     requests = null;
+    if (cause != null) {
+      lastError = Status.fromThrowable(cause);
+    }
     long delay = backoff.nextDelayMillis();
     LOG.log(
         System.Logger.Level.INFO,
