@@ -248,6 +248,7 @@ public final class GantryOperator implements AutoCloseable {
           new CaBundlePublisher(
               client, leadership, () -> namespaces(store.gatewayKeys()), ca::bundlePem);
       ca.onRefresh(state -> publisher.publishAll());
+      applier.beforeApply(publisher::publishTo);
       Runnable fleets = onLead.get();
       onLead.set(
           () -> {

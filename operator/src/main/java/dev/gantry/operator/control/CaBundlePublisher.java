@@ -37,6 +37,9 @@ public final class CaBundlePublisher {
   /** What this replica knows each namespace holds; cleared when it loses track (a write fails). */
   private final Map<String, String> published = new ConcurrentHashMap<>();
 
+  /** Namespaces fleets were applied to, remembered for rotations. */
+  private final Set<String> fleetNamespaces = ConcurrentHashMap.newKeySet();
+
   /**
    * @param namespaces the namespaces with a proxy fleet, now
    * @param bundle the current PEM bundle
@@ -52,8 +55,23 @@ public final class CaBundlePublisher {
     this.bundle = bundle;
   }
 
+  /**
+   * Makes {@code namespace} hold the current bundle now (before a fleet is applied there, so its
+   * pods find the ConfigMap to mount) and keeps it there on later rotations; a no-op on followers.
+   */
+  public synchronized void publishTo(String namespace) {
+    fleetNamespaces.add(namespace);
+    publish(Set.of(namespace));
+  }
+
   /** Makes every fleet namespace hold the current bundle; a no-op on followers. */
   public synchronized void publishAll() {
+    Set<String> all = new java.util.TreeSet<>(fleetNamespaces);
+    all.addAll(namespaces.get());
+    publish(all);
+  }
+
+  private void publish(Set<String> targets) {
     if (!leadership.isLeader()) {
       // A follower's memory of what is published goes stale while another replica leads.
       published.clear();
@@ -63,7 +81,7 @@ public final class CaBundlePublisher {
     if (pem == null || pem.isEmpty()) {
       return;
     }
-    for (String ns : namespaces.get()) {
+    for (String ns : targets) {
       if (pem.equals(published.get(ns))) {
         continue;
       }
