@@ -103,14 +103,13 @@ class ControlChannelIT {
   record Operator(OperatorCa ca, SnapshotServer server) {}
 
   Operator operator(CaRotationPolicy policy) {
+    return operator(policy, OperatorCa.ServingNames.forAdvertisedHost("localhost", "127.0.0.1"));
+  }
+
+  Operator operator(CaRotationPolicy policy, OperatorCa.ServingNames names) {
     OperatorCa ca =
         new OperatorCa(
-            cluster.client(),
-            "gantry-system",
-            "gantry-ca",
-            policy,
-            Clock.systemUTC(),
-            OperatorCa.ServingNames.forAdvertisedHost("localhost", "127.0.0.1"));
+            cluster.client(), "gantry-system", "gantry-ca", policy, Clock.systemUTC(), names);
     closeables.add(ca);
     ca.start();
     CaBundlePublisher publisher =
@@ -268,6 +267,24 @@ class ControlChannelIT {
     assertThat(c.lastError()).map(Status::getCode).contains(Status.Code.UNAVAILABLE);
     assertThat(sink.applied()).isEmpty();
     // TLS failed before any call metadata left the proxy: the operator never saw the token.
+    assertThat(cluster.tokenReviews()).isZero();
+  }
+
+  @Test
+  void aCertificateFromTheRightCaForAnotherNameIsRefusedToo() throws Exception {
+    // The serving certificate names the Service only; the proxy dials 127.0.0.1, which it does not
+    // name: a CA-signed certificate is not enough, it must be the one for the address dialled.
+    Operator op =
+        operator(
+            CaRotationPolicy.DEFAULT,
+            OperatorCa.ServingNames.forAdvertisedHost("gantry-operator.gantry-system.svc", null));
+    store.publish(GW, V1);
+    RecordingSink sink = new RecordingSink();
+    SnapshotClient c = proxy(op, GW, "p1", caFile, token("t", "token-gw"), sink);
+
+    awaitRefusals(c, 2);
+    assertThat(c.lastError()).map(Status::getCode).contains(Status.Code.UNAVAILABLE);
+    assertThat(sink.applied()).isEmpty();
     assertThat(cluster.tokenReviews()).isZero();
   }
 
