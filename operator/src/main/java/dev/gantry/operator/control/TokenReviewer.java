@@ -2,6 +2,7 @@ package dev.gantry.operator.control;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.gantry.stream.ControlChannelAuth;
 import io.fabric8.kubernetes.api.model.authentication.TokenReview;
 import io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder;
@@ -38,6 +39,11 @@ public final class TokenReviewer {
   private final Cache<String, Result> cache;
 
   public TokenReviewer(KubernetesClient client, Duration ttl, long maxEntries) {
+    this(client, ttl, maxEntries, Ticker.systemTicker());
+  }
+
+  /** With the clock the cache expires answers by (tests step it). */
+  public TokenReviewer(KubernetesClient client, Duration ttl, long maxEntries, Ticker ticker) {
     this.client = client;
     // Maintenance (expiry, eviction) on the calling thread: on the default common pool it could
     // queue behind, and on a small machine starve, the HTTP client's own completion stages.
@@ -46,6 +52,7 @@ public final class TokenReviewer {
             .expireAfterWrite(ttl)
             .maximumSize(maxEntries)
             .executor(Runnable::run)
+            .ticker(ticker)
             .build();
   }
 

@@ -65,13 +65,17 @@ class TokenReviewerIT {
 
   @Test
   void answersAreCachedBrieflyAndBoundedByTokenHash() throws Exception {
-    TokenReviewer r = new TokenReviewer(cluster.client(), Duration.ofMillis(300), 2);
+    java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong();
+    TokenReviewer r = new TokenReviewer(cluster.client(), Duration.ofSeconds(30), 2, nanos::get);
     for (int i = 0; i < 5; i++) {
       r.review("proxy");
       r.review("nope");
     }
     assertThat(cluster.tokenReviews()).as("one review per token within the TTL").isEqualTo(2);
-    Thread.sleep(400);
+    nanos.addAndGet(Duration.ofSeconds(29).toNanos());
+    r.review("proxy");
+    assertThat(cluster.tokenReviews()).as("still within the TTL").isEqualTo(2);
+    nanos.addAndGet(Duration.ofSeconds(2).toNanos());
     r.review("proxy");
     assertThat(cluster.tokenReviews()).as("expired answers are asked again").isEqualTo(3);
     r.review("api");
