@@ -361,7 +361,9 @@ class HelmChartTest {
     RenderedObjects objects = RenderedObjects.parse(render(DEFAULTS));
     ClusterRole role = objects.typed(objects.single("ClusterRole"), ClusterRole.class);
     Permissions granted = Permissions.of(role.getRules());
-    for (String r : List.of("gatewayclasses", "gateways", "httproutes", "referencegrants")) {
+    for (String r :
+        List.of(
+            "gatewayclasses", "gateways", "httproutes", "referencegrants", "backendtlspolicies")) {
       assertThat(granted.allows("gateway.networking.k8s.io", r, "get", "list", "watch"))
           .as(r)
           .isTrue();
@@ -371,7 +373,7 @@ class HelmChartTest {
     }
     assertThat(granted.allows("gateway.networking.k8s.io", "gatewayclasses/finalizers", "update"))
         .isTrue();
-    for (String r : List.of("services", "secrets", "namespaces")) {
+    for (String r : List.of("services", "secrets", "configmaps", "namespaces")) {
       assertThat(granted.allows("", r, "get", "list", "watch")).as(r).isTrue();
     }
     assertThat(granted.allows("discovery.k8s.io", "endpointslices", "get", "list", "watch"))
@@ -506,6 +508,16 @@ class HelmChartTest {
       assertThat(crd.path("spec")).as("spec of %s", name).isEqualTo(original.path("spec"));
       assertThat(crd.path("metadata").path("annotations").path("helm.sh/resource-policy").asText())
           .isEqualTo("keep");
+      // Labels the generator put on the CRD (GEP-713's policy label) survive the chart's own.
+      original
+          .path("metadata")
+          .path("labels")
+          .properties()
+          .forEach(
+              l ->
+                  assertThat(crd.path("metadata").path("labels").path(l.getKey()))
+                      .as("label %s of %s", l.getKey(), name)
+                      .isEqualTo(l.getValue()));
       CustomResourceDefinition typed = objects.typed(crd, CustomResourceDefinition.class);
       assertThat(typed.getSpec().getVersions())
           .allSatisfy(v -> assertThat(v.getSubresources().getStatus()).isNotNull());
@@ -531,7 +543,8 @@ class HelmChartTest {
                         "crds.annotations.team=platform"))
                 .assertSuccess()
                 .stdout());
-    // Every CRD of the chart (GantryProxyConfig, RateLimitPolicy) gets the same treatment.
+    // Every CRD of the chart (GantryProxyConfig, RateLimitPolicy, BackendPolicy) gets the same
+    // treatment.
     assertThat(unkept.ofKind("CustomResourceDefinition")).isNotEmpty();
     for (JsonNode crd : unkept.ofKind("CustomResourceDefinition")) {
       JsonNode annotations = crd.path("metadata").path("annotations");

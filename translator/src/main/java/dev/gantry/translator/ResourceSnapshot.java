@@ -1,11 +1,14 @@
 package dev.gantry.translator;
 
+import dev.gantry.api.v1alpha1.BackendPolicy;
 import dev.gantry.api.v1alpha1.RateLimitPolicy;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
@@ -29,7 +32,61 @@ public record ResourceSnapshot(
     List<EndpointSlice> endpointSlices,
     List<Secret> secrets,
     List<Namespace> namespaces,
-    List<RateLimitPolicy> rateLimitPolicies) {
+    List<RateLimitPolicy> rateLimitPolicies,
+    List<BackendPolicy> backendPolicies,
+    List<ConfigMap> configMaps,
+    List<BackendTLSPolicy> backendTlsPolicies) {
+
+  /** A snapshot without ConfigMaps and BackendTLSPolicies (the form before they were read). */
+  public ResourceSnapshot(
+      List<GatewayClass> gatewayClasses,
+      List<Gateway> gateways,
+      List<HTTPRoute> httpRoutes,
+      List<ReferenceGrant> referenceGrants,
+      List<Service> services,
+      List<EndpointSlice> endpointSlices,
+      List<Secret> secrets,
+      List<Namespace> namespaces,
+      List<RateLimitPolicy> rateLimitPolicies,
+      List<BackendPolicy> backendPolicies) {
+    this(
+        gatewayClasses,
+        gateways,
+        httpRoutes,
+        referenceGrants,
+        services,
+        endpointSlices,
+        secrets,
+        namespaces,
+        rateLimitPolicies,
+        backendPolicies,
+        null,
+        null);
+  }
+
+  /** A snapshot without BackendPolicies (the form before they existed). */
+  public ResourceSnapshot(
+      List<GatewayClass> gatewayClasses,
+      List<Gateway> gateways,
+      List<HTTPRoute> httpRoutes,
+      List<ReferenceGrant> referenceGrants,
+      List<Service> services,
+      List<EndpointSlice> endpointSlices,
+      List<Secret> secrets,
+      List<Namespace> namespaces,
+      List<RateLimitPolicy> rateLimitPolicies) {
+    this(
+        gatewayClasses,
+        gateways,
+        httpRoutes,
+        referenceGrants,
+        services,
+        endpointSlices,
+        secrets,
+        namespaces,
+        rateLimitPolicies,
+        (List<BackendPolicy>) null);
+  }
 
   /** A snapshot without RateLimitPolicies (the form before they existed). */
   public ResourceSnapshot(
@@ -67,6 +124,9 @@ public record ResourceSnapshot(
     secrets = sorted(secrets);
     namespaces = sorted(namespaces);
     rateLimitPolicies = sorted(rateLimitPolicies);
+    backendPolicies = sorted(backendPolicies);
+    configMaps = sorted(configMaps);
+    backendTlsPolicies = sorted(backendTlsPolicies);
   }
 
   /**
@@ -83,6 +143,9 @@ public record ResourceSnapshot(
     List<Secret> secrets = new ArrayList<>();
     List<Namespace> namespaces = new ArrayList<>();
     List<RateLimitPolicy> policies = new ArrayList<>();
+    List<BackendPolicy> backendPolicies = new ArrayList<>();
+    List<ConfigMap> configMaps = new ArrayList<>();
+    List<BackendTLSPolicy> tlsPolicies = new ArrayList<>();
     for (HasMetadata o : objects) {
       switch (o) {
         case GatewayClass c -> classes.add(c);
@@ -94,11 +157,25 @@ public record ResourceSnapshot(
         case Secret s -> secrets.add(s);
         case Namespace n -> namespaces.add(n);
         case RateLimitPolicy p -> policies.add(p);
+        case BackendPolicy p -> backendPolicies.add(p);
+        case ConfigMap m -> configMaps.add(m);
+        case BackendTLSPolicy p -> tlsPolicies.add(p);
         default -> {}
       }
     }
     return new ResourceSnapshot(
-        classes, gateways, routes, grants, services, slices, secrets, namespaces, policies);
+        classes,
+        gateways,
+        routes,
+        grants,
+        services,
+        slices,
+        secrets,
+        namespaces,
+        policies,
+        backendPolicies,
+        configMaps,
+        tlsPolicies);
   }
 
   public static ResourceSnapshot empty() {

@@ -233,6 +233,8 @@ public final class FleetResources {
             .withValue("0")
             .endSysctl()
             .endSecurityContext()
+            // SIGTERM starts the proxy's drain; SIGKILL only after it (see ProxyShutdown).
+            .withTerminationGracePeriodSeconds(ProxyShutdown.GRACE_SECONDS)
             .withContainers(container)
             .withTopologySpreadConstraints(
                 new TopologySpreadConstraintBuilder()
@@ -447,6 +449,7 @@ public final class FleetResources {
     } else {
       args.add("--insecure-control-channel");
     }
+    args.addAll(ProxyShutdown.args());
     if (settings.redisUrl() != null) {
       args.add("--redis-url");
       args.add(settings.redisUrl());

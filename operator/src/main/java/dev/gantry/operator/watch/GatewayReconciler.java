@@ -1,5 +1,6 @@
 package dev.gantry.operator.watch;
 
+import dev.gantry.api.v1alpha1.BackendPolicy;
 import dev.gantry.api.v1alpha1.GantryProxyConfig;
 import dev.gantry.api.v1alpha1.RateLimitPolicy;
 import dev.gantry.operator.GatewayPipeline;
@@ -8,10 +9,12 @@ import dev.gantry.operator.input.ObjectKeys;
 import dev.gantry.operator.input.PolicyTargets;
 import dev.gantry.operator.stream.EndpointsFastPath;
 import dev.gantry.translator.GatewayApiTranslator;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
@@ -144,9 +147,17 @@ public final class GatewayReconciler implements Reconciler<Gateway> {
             InformerEventSourceConfiguration.from(Secret.class, Gateway.class)
                 .withName("secrets")
                 .withSecondaryToPrimaryMapper(
-                    s ->
-                        gatewaysWhere(
-                            g -> GatewayInputs.certificateSecrets(g).contains(ObjectKeys.key(s))))
+                    s -> {
+                      Set<ResourceID> ids =
+                          new HashSet<>(
+                              gatewaysWhere(
+                                  g ->
+                                      GatewayInputs.certificateSecrets(g)
+                                          .contains(ObjectKeys.key(s))));
+                      // Secrets also serve as CA bundles (frontend validation, BackendTLSPolicy).
+                      ids.addAll(gatewaysOfCaBundle("Secret/" + ObjectKeys.key(s)));
+                      return ids;
+                    })
                 .build(),
             context);
 
@@ -180,6 +191,39 @@ public final class GatewayReconciler implements Reconciler<Gateway> {
                 .build(),
             context);
 
+    var backendPolicies =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(BackendPolicy.class, Gateway.class)
+                .withName("backendpolicies")
+                .withSecondaryToPrimaryMapper(
+                    p ->
+                        policyGateways(
+                            () ->
+                                PolicyTargets.gatewaysOf(
+                                    p, caches, GatewayApiTranslator.CONTROLLER_NAME)))
+                // Our own status writes must not bring the policy back (no self-triggered requeue).
+                .withOnUpdateFilter(GatewayReconciler::generationChanged)
+                .build(),
+            context);
+
+    // CA bundles (client-certificate validation, BackendTLSPolicy) and the policies themselves.
+    var configMaps =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(ConfigMap.class, Gateway.class)
+                .withName("configmaps")
+                .withSecondaryToPrimaryMapper(this::gatewaysOfCaBundle)
+                .build(),
+            context);
+    var tlsPolicies =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(BackendTLSPolicy.class, Gateway.class)
+                .withName("backendtlspolicies")
+                .withSecondaryToPrimaryMapper(
+                    p -> gatewaysOfServices(dev.gantry.operator.input.TlsInputs.targetServices(p)))
+                .withOnUpdateFilter(GatewayReconciler::generationChanged)
+                .build(),
+            context);
+
     caches.gatewayClasses = classes;
     caches.routes = routes;
     caches.grants = grants;
@@ -189,8 +233,59 @@ public final class GatewayReconciler implements Reconciler<Gateway> {
     caches.namespaces = namespaces;
     caches.proxyConfigs = proxyConfigs;
     caches.rateLimitPolicies = policies;
+    caches.backendPolicies = backendPolicies;
+    caches.configMaps = configMaps;
+    caches.backendTlsPolicies = tlsPolicies;
     return List.of(
-        classes, routes, grants, services, slices, secrets, namespaces, proxyConfigs, policies);
+        classes,
+        routes,
+        grants,
+        services,
+        slices,
+        secrets,
+        namespaces,
+        proxyConfigs,
+        policies,
+        backendPolicies,
+        configMaps,
+        tlsPolicies);
+  }
+
+  /** The Gateways routing to any of these Services ({@code ns/name}). */
+  private Set<ResourceID> gatewaysOfServices(Set<String> serviceKeys) {
+    Set<ResourceID> out = new HashSet<>();
+    if (caches.routes == null) {
+      return out;
+    }
+    for (String key : serviceKeys) {
+      for (HTTPRoute r : caches.httpRoutesToService(key)) {
+        out.addAll(toIds(ObjectKeys.gatewaysOf(r, GatewayApiTranslator.CONTROLLER_NAME)));
+      }
+    }
+    return out;
+  }
+
+  private Set<ResourceID> gatewaysOfCaBundle(ConfigMap cm) {
+    return gatewaysOfCaBundle("ConfigMap/" + ObjectKeys.key(cm));
+  }
+
+  /**
+   * A CA bundle ({@code Kind/ns/name}) matters to the Gateways whose frontend validation names it
+   * and to those routing to Services whose BackendTLSPolicy names it.
+   */
+  private Set<ResourceID> gatewaysOfCaBundle(String key) {
+    Set<ResourceID> out =
+        new HashSet<>(
+            gatewaysWhere(
+                g -> dev.gantry.operator.input.TlsInputs.frontendCaRefs(g).contains(key)));
+    if (caches.backendTlsPolicies != null) {
+      for (BackendTLSPolicy p : caches.backendTlsPolicies.list().toList()) {
+        if (dev.gantry.operator.input.TlsInputs.policyCaRefs(p).contains(key)) {
+          out.addAll(gatewaysOfServices(dev.gantry.operator.input.TlsInputs.targetServices(p)));
+        }
+      }
+    }
+    return out;
   }
 
   private static <T extends HasMetadata> boolean generationChanged(T newObj, T oldObj) {
@@ -214,7 +309,7 @@ public final class GatewayReconciler implements Reconciler<Gateway> {
           .forEach(o -> out.add(new ResourceID(o.getName(), s.getMetadata().getNamespace())));
     }
     if (caches.routes != null) {
-      for (HTTPRoute r : caches.routesToService(ObjectKeys.key(s))) {
+      for (HTTPRoute r : caches.httpRoutesToService(ObjectKeys.key(s))) {
         out.addAll(toIds(ObjectKeys.gatewaysOf(r, GatewayApiTranslator.CONTROLLER_NAME)));
       }
     }
@@ -228,10 +323,16 @@ public final class GatewayReconciler implements Reconciler<Gateway> {
    * longer does is cleaned up by that Gateway's next status flush, which drops our entry for it.
    */
   private Set<ResourceID> gatewaysOfPolicy(RateLimitPolicy p) {
+    return policyGateways(
+        () -> PolicyTargets.gatewaysOf(p, caches, GatewayApiTranslator.CONTROLLER_NAME));
+  }
+
+  /** Any policy kind: the Gateways its targets lead to, or every Gateway when they lead nowhere. */
+  private Set<ResourceID> policyGateways(java.util.function.Supplier<Set<String>> targets) {
     if (caches.gateways == null || caches.routes == null) {
       return Set.of();
     }
-    Set<String> keys = PolicyTargets.gatewaysOf(p, caches, GatewayApiTranslator.CONTROLLER_NAME);
+    Set<String> keys = targets.get();
     return keys.isEmpty() ? gatewaysWhere(x -> true) : toIds(keys);
   }
 

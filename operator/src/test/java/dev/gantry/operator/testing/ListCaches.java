@@ -1,5 +1,6 @@
 package dev.gantry.operator.testing;
 
+import dev.gantry.api.v1alpha1.BackendPolicy;
 import dev.gantry.api.v1alpha1.GantryProxyConfig;
 import dev.gantry.api.v1alpha1.RateLimitPolicy;
 import dev.gantry.operator.input.ResourceCaches;
@@ -120,5 +121,20 @@ public final class ListCaches implements ResourceCaches {
   @Override
   public List<RateLimitPolicy> rateLimitPolicies() {
     return all(RateLimitPolicy.class);
+  }
+
+  @Override
+  public List<BackendPolicy> backendPolicies() {
+    return all(BackendPolicy.class);
+  }
+
+  @Override
+  public Optional<io.fabric8.kubernetes.api.model.ConfigMap> configMap(String ns, String name) {
+    return one(io.fabric8.kubernetes.api.model.ConfigMap.class, ns, name);
+  }
+
+  @Override
+  public List<io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy> backendTlsPolicies() {
+    return all(io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy.class);
   }
 }

@@ -44,7 +44,8 @@ public final class MockCluster implements AutoCloseable {
                 "referencegrants",
                 "Namespaced"),
             crd("gantry.dev", "v1alpha1", "GantryProxyConfig", "gantryproxyconfigs", "Namespaced"),
-            crd("gantry.dev", "v1alpha1", "RateLimitPolicy", "ratelimitpolicies", "Namespaced"));
+            crd("gantry.dev", "v1alpha1", "RateLimitPolicy", "ratelimitpolicies", "Namespaced"),
+            crd("gantry.dev", "v1alpha1", "BackendPolicy", "backendpolicies", "Namespaced"));
     // CRUD for every real resource; expectations (checked first) only for what is not CRUD, such
     // as TokenReview, which the API server answers rather than stores.
     var responses =

@@ -2,6 +2,7 @@ package dev.gantry.proxy.route;
 
 import dev.gantry.model.endpoints.Endpoint;
 import dev.gantry.model.routing.AppProtocol;
+import dev.gantry.proxy.tls.UpstreamTls;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,13 +15,22 @@ public final class CompiledCluster {
   private final AtomicInteger next = new AtomicInteger();
 
   public CompiledCluster(String name, AppProtocol protocol, List<Endpoint> endpoints) {
+    this(name, protocol, endpoints, null);
+  }
+
+  /** A cluster whose endpoints are reached over TLS when {@code tls} is not null. */
+  public CompiledCluster(
+      String name, AppProtocol protocol, List<Endpoint> endpoints, UpstreamTls tls) {
     this.name = name;
     this.protocol = protocol;
     this.endpoints =
         endpoints.stream()
             .filter(Endpoint::ready)
             // Resolved here, off the event loop; addresses are IPs in a cluster.
-            .map(e -> new UpstreamEndpoint(new InetSocketAddress(e.address(), e.port()), protocol))
+            .map(
+                e ->
+                    new UpstreamEndpoint(
+                        new InetSocketAddress(e.address(), e.port()), protocol, tls))
             .toArray(UpstreamEndpoint[]::new);
   }
 
@@ -30,6 +40,11 @@ public final class CompiledCluster {
 
   public AppProtocol protocol() {
     return protocol;
+  }
+
+  /** The endpoints requests may be sent to (a removed or terminating one is not among them). */
+  public List<UpstreamEndpoint> endpoints() {
+    return List.of(endpoints);
   }
 
   public boolean hasEndpoints() {

@@ -10,39 +10,104 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Upstream connections of one event loop: idle HTTP/1.1 connections per endpoint, and one
- * multiplexed HTTP/2 (h2c prior knowledge) connection per endpoint. Only ever touched from its own
- * event loop, so it needs no locks, and a request never hops threads to reach its upstream. Keyed
- * by endpoint, not by config, so connections survive reloads.
+ * multiplexed HTTP/2 (h2c prior knowledge, or h2 over TLS) connection per endpoint. Only ever
+ * touched from its own event loop, so it needs no locks, and a request never hops threads to reach
+ * its upstream. Keyed by endpoint, not by config, so connections survive reloads.
  */
 final class UpstreamPool {
   static final int MAX_IDLE_PER_ENDPOINT = 256;
   static final int IDLE_SECONDS = 60;
   static final int CONNECT_TIMEOUT_MS = 5_000;
 
+  /**
+   * How long streams in flight on an HTTP/2 connection to a removed endpoint may still run: long
+   * enough for any ordinary request (they have their own timeouts), bounded so a stream that never
+   * ends cannot keep the connection forever.
+   */
+  static final long RETIRE_GRACE_MS = 300_000;
+
   private final EventLoop loop;
   private final Transport transport;
   private final ChannelGroup all;
   private final Map<UpstreamEndpoint, ArrayDeque<Channel>> idle = new HashMap<>();
   private final Map<UpstreamEndpoint, Future<Channel>> h2Connections = new HashMap<>();
+  private final Predicate<UpstreamEndpoint> routed;
 
-  UpstreamPool(EventLoop loop, Transport transport, ChannelGroup all) {
+  /**
+   * @param routed true for endpoints the current config still sends requests to; connections to any
+   *     other endpoint are closed once their exchange is done instead of being pooled
+   */
+  UpstreamPool(
+      EventLoop loop, Transport transport, ChannelGroup all, Predicate<UpstreamEndpoint> routed) {
     this.loop = loop;
     this.transport = transport;
     this.all = all;
+    this.routed = routed;
+  }
+
+  EventLoop loop() {
+    return loop;
+  }
+
+  /**
+   * After a config removed endpoints (or marked them terminating): closes the idle connections to
+   * them and sends GOAWAY on their HTTP/2 connections, which then close when their open streams
+   * end. Connections busy with a request keep serving it and are closed on release. Runs on this
+   * pool's loop.
+   */
+  void retireUnrouted() {
+    for (var it = idle.entrySet().iterator(); it.hasNext(); ) {
+      var e = it.next();
+      if (!routed.test(e.getKey())) {
+        e.getValue().forEach(Channel::close);
+        it.remove();
+      }
+    }
+    for (UpstreamEndpoint e : List.copyOf(h2Connections.keySet())) {
+      if (!routed.test(e)) {
+        retireH2(e);
+      }
+    }
+  }
+
+  /**
+   * Forgets the HTTP/2 connection to {@code endpoint} and closes it gracefully: {@link
+   * Http2ConnectionHandler#close} sends GOAWAY and closes once no stream is open, or after {@link
+   * #RETIRE_GRACE_MS}. (A client codec's own default is 0: close at once, cutting open streams.)
+   */
+  private void retireH2(UpstreamEndpoint endpoint) {
+    Future<Channel> f = h2Connections.remove(endpoint);
+    if (f != null) {
+      f.addListener(
+          x -> {
+            if (f.isSuccess()) {
+              Channel ch = f.getNow();
+              Http2ConnectionHandler codec = ch.pipeline().get(Http2ConnectionHandler.class);
+              if (codec != null) {
+                codec.gracefulShutdownTimeoutMillis(RETIRE_GRACE_MS);
+              }
+              ch.close();
+            }
+          });
+    }
   }
 
   /** A connection (HTTP/1.1) or a new stream (h2c) ready for one request/response. */
@@ -71,10 +136,17 @@ final class UpstreamPool {
     if (h != null) {
       h.detach();
     }
+    if (endpoint.protocol() == AppProtocol.H2C && !routed.test(endpoint)) {
+      // A request that started on an older config opened a connection to a removed endpoint.
+      ch.close();
+      retireH2(endpoint);
+      return;
+    }
     if (endpoint.protocol() == AppProtocol.H2C
         || !reusable
         || !ch.isActive()
-        || !all.contains(ch)) {
+        || !all.contains(ch)
+        || !routed.test(endpoint)) {
       // An h2 stream is one exchange; closing a finished stream is a no-op on the wire.
       ch.close();
       return;
@@ -104,6 +176,7 @@ final class UpstreamPool {
                 new ChannelInitializer<Channel>() {
                   @Override
                   protected void initChannel(Channel ch) {
+                    addTls(ch, endpoint);
                     ch.pipeline()
                         .addLast(
                             new HttpClientCodec(),
@@ -115,16 +188,43 @@ final class UpstreamPool {
     return track(cf);
   }
 
+  /** BackendTLSPolicy: TLS first in the pipeline, SNI = the policy's hostname. */
+  private static void addTls(Channel ch, UpstreamEndpoint endpoint) {
+    if (endpoint.tls() != null) {
+      ch.pipeline().addLast(endpoint.tls().newHandler(ch.alloc(), endpoint.address().getPort()));
+    }
+  }
+
+  /**
+   * Succeeds once the connection is usable: connected and, over TLS, handshaken. Waiting for the
+   * handshake means a backend whose certificate fails verification gets no request bytes at all
+   * (not even queued ones) and the exchange sees a connect failure.
+   */
   private Future<Channel> track(ChannelFuture cf) {
     Promise<Channel> p = loop.newPromise();
     cf.addListener(
         f -> {
-          if (f.isSuccess()) {
+          if (!f.isSuccess()) {
+            p.setFailure(f.cause());
+            return;
+          }
+          SslHandler tls = cf.channel().pipeline().get(SslHandler.class);
+          if (tls == null) {
             all.add(cf.channel());
             p.setSuccess(cf.channel());
-          } else {
-            p.setFailure(f.cause());
+            return;
           }
+          tls.handshakeFuture()
+              .addListener(
+                  h -> {
+                    if (h.isSuccess()) {
+                      all.add(cf.channel());
+                      p.setSuccess(cf.channel());
+                    } else {
+                      cf.channel().close();
+                      p.setFailure(h.cause());
+                    }
+                  });
         });
     return p;
   }
@@ -141,6 +241,7 @@ final class UpstreamPool {
                 new ChannelInitializer<Channel>() {
                   @Override
                   protected void initChannel(Channel ch) {
+                    addTls(ch, endpoint);
                     ch.pipeline()
                         .addLast(
                             Http2FrameCodecBuilder.forClient().build(),

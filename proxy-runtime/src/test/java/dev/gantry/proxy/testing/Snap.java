@@ -46,6 +46,7 @@ public final class Snap {
   private int entryCounter;
 
   private final Map<String, TlsCertificate> certificates = new LinkedHashMap<>();
+  private final Map<String, dev.gantry.model.secrets.CaBundle> caBundles = new LinkedHashMap<>();
 
   /** Adds a rate limit to the routing part. */
   public Snap rateLimit(dev.gantry.model.routing.RateLimit rl) {
@@ -85,6 +86,15 @@ public final class Snap {
     return cluster(name, AppProtocol.HTTP1, ports);
   }
 
+  /**
+   * Adds to cluster {@code name} an endpoint 127.0.0.1:{@code port} that is terminating (its pod is
+   * shutting down): not ready, still serving, as an EndpointSlice reports it.
+   */
+  public Snap terminatingEndpoint(String name, int port) {
+    endpoints.get(name).add(new Endpoint("127.0.0.1", port, false, true, true, null));
+    return this;
+  }
+
   public Snap listener(String name, int port, String hostname) {
     listeners.put(name, new ListenerDraft(name, port, hostname, null, new LinkedHashMap<>()));
     return this;
@@ -107,6 +117,28 @@ public final class Snap {
 
   public Snap httpsListener(String name, int port, String hostname, TlsCertificate cert) {
     return httpsListener(name, port, hostname, cert, null);
+  }
+
+  /** An HTTPS listener with explicit TLS settings; {@code certs} are added to the secrets part. */
+  public Snap httpsListener(
+      String name, int port, String hostname, TlsSettings tls, TlsCertificate... certs) {
+    for (TlsCertificate c : certs) {
+      certificates.put(c.name(), c);
+    }
+    listeners.put(name, new ListenerDraft(name, port, hostname, tls, new LinkedHashMap<>()));
+    return this;
+  }
+
+  /** Adds a CA bundle to the secrets part. */
+  public Snap caBundle(dev.gantry.model.secrets.CaBundle bundle) {
+    caBundles.put(bundle.name(), bundle);
+    return this;
+  }
+
+  /** Reaches an already declared cluster's endpoints over TLS. */
+  public Snap clusterTls(String cluster, dev.gantry.model.routing.BackendTls tls) {
+    clusters.put(cluster, clusters.get(cluster).withTls(tls));
+    return this;
   }
 
   /** Appends an entry (in precedence order) to a virtual host of a listener. */
@@ -145,7 +177,8 @@ public final class Snap {
         RoutingConfig.of(
             ls, new ArrayList<>(rules.values()), new ArrayList<>(clusters.values()), rateLimits),
         EndpointsConfig.of(ces),
-        SecretsConfig.of(new ArrayList<>(certificates.values())));
+        SecretsConfig.of(
+            new ArrayList<>(certificates.values()), new ArrayList<>(caBundles.values())));
   }
 
   // ------------------------------------------------------------------ matches

@@ -8,12 +8,15 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.gantry.api.v1alpha1.BackendPolicy;
 import dev.gantry.api.v1alpha1.RateLimitPolicy;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
@@ -35,26 +38,30 @@ public final class ResourceYaml {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final ObjectMapper JSON = JsonMapper.builder().build();
 
+  // Map.ofEntries rather than Map.of: the kinds outgrew Map.of's ten pairs.
   private static final Map<String, Class<? extends HasMetadata>> KINDS =
-      Map.of(
-          "gateway.networking.k8s.io/v1/GatewayClass", GatewayClass.class,
-          "gateway.networking.k8s.io/v1/Gateway", Gateway.class,
-          "gateway.networking.k8s.io/v1/HTTPRoute", HTTPRoute.class,
-          "gateway.networking.k8s.io/v1beta1/ReferenceGrant", ReferenceGrant.class,
-          "v1/Service", Service.class,
-          "v1/Secret", Secret.class,
-          "v1/Namespace", Namespace.class,
-          "discovery.k8s.io/v1/EndpointSlice", EndpointSlice.class,
-          "gantry.dev/v1alpha1/RateLimitPolicy", RateLimitPolicy.class);
+      Map.ofEntries(
+          Map.entry("gateway.networking.k8s.io/v1/GatewayClass", GatewayClass.class),
+          Map.entry("gateway.networking.k8s.io/v1/Gateway", Gateway.class),
+          Map.entry("gateway.networking.k8s.io/v1/HTTPRoute", HTTPRoute.class),
+          Map.entry("gateway.networking.k8s.io/v1beta1/ReferenceGrant", ReferenceGrant.class),
+          Map.entry("v1/Service", Service.class),
+          Map.entry("v1/Secret", Secret.class),
+          Map.entry("v1/Namespace", Namespace.class),
+          Map.entry("discovery.k8s.io/v1/EndpointSlice", EndpointSlice.class),
+          Map.entry("gantry.dev/v1alpha1/RateLimitPolicy", RateLimitPolicy.class),
+          Map.entry("gantry.dev/v1alpha1/BackendPolicy", BackendPolicy.class),
+          Map.entry("v1/ConfigMap", ConfigMap.class),
+          Map.entry("gateway.networking.k8s.io/v1/BackendTLSPolicy", BackendTLSPolicy.class));
 
   private ResourceYaml() {}
 
   /**
    * @param objects the objects that parsed without error, in document order
    * @param errors one message per problem, each naming the source and the object or line
-   * @param skipped objects of kinds Gantry does not read (a Deployment, a ConfigMap, an Argo CD
-   *     Application...), one line each: a folder a user keeps for GitOps holds more than Gantry's
-   *     inputs, and those are not errors
+   * @param skipped objects of kinds Gantry does not read (a Deployment, an Argo CD Application...),
+   *     one line each: a folder a user keeps for GitOps holds more than Gantry's inputs, and those
+   *     are not errors
    */
   public record Result(List<HasMetadata> objects, List<String> errors, List<String> skipped) {
     public Result(List<HasMetadata> objects, List<String> errors) {
