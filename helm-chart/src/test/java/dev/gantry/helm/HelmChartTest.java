@@ -405,11 +405,10 @@ class HelmChartTest {
     }
     assertThat(granted.groups())
         .doesNotContain("rbac.authorization.k8s.io", "admissionregistration.k8s.io");
-    // ConfigMaps: only the control channel's CA bundle, published into fleet namespaces. Creating
-    // cannot be narrowed by name; everything else is narrowed to that name, and nothing is deleted
-    // or listed.
+    // ConfigMap writes: only the control channel's CA bundle, published into fleet namespaces.
+    // Creating cannot be narrowed by name; changing is narrowed to that name; nothing is deleted.
     assertThat(granted.allows("", "configmaps", "create")).isTrue();
-    for (String verb : List.of("get", "update", "patch")) {
+    for (String verb : List.of("update", "patch")) {
       assertThat(granted.allows("", "configmaps", verb)).as("unnamed configmaps " + verb).isFalse();
     }
     assertThat(role.getRules())
@@ -418,9 +417,9 @@ class HelmChartTest {
         .satisfies(
             r -> {
               assertThat(r.getResourceNames()).containsExactly("gantry-control-ca");
-              assertThat(r.getVerbs()).containsExactlyInAnyOrder("get", "update", "patch");
+              assertThat(r.getVerbs()).containsExactlyInAnyOrder("update", "patch");
             });
-    for (String verb : List.of("delete", "deletecollection", "list", "watch")) {
+    for (String verb : List.of("delete", "deletecollection")) {
       assertThat(granted.allowsAny("", "configmaps", verb)).as("configmaps " + verb).isFalse();
     }
   }
