@@ -5,6 +5,8 @@ import dev.gantry.model.stream.PartVersions;
 import dev.gantry.model.stream.SnapshotStreamContract;
 import dev.gantry.model.stream.StreamRequest;
 import dev.gantry.model.stream.StreamResponse;
+import dev.gantry.operator.control.ProxyAuthenticator;
+import dev.gantry.operator.control.ProxyIdentity;
 import dev.gantry.stream.SnapshotStreamMethod;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
@@ -44,11 +46,25 @@ public final class SnapshotService {
   private final FleetReplicas fleet;
   private final LongAdder pushes = new LongAdder();
   private final Map<String, Set<ProxyStream>> streams = new ConcurrentHashMap<>();
+  private final boolean requireIdentity;
 
+  /** Without authentication: every caller may receive any Gateway's snapshot. */
   public SnapshotService(SnapshotStore store, ProxyAcks acks, FleetReplicas fleet) {
+    this(store, acks, fleet, false);
+  }
+
+  /**
+   * @param fleet the ready replicas of each Gateway's fleet Deployment (the rate-limit divisor)
+   * @param requireIdentity when true, a stream is served only if {@link
+   *     ProxyAuthenticator#IDENTITY} holds an identity that {@link ProxyIdentity#mayReceive} the
+   *     Gateway asked for; otherwise it is closed PERMISSION_DENIED before anything is sent
+   */
+  public SnapshotService(
+      SnapshotStore store, ProxyAcks acks, FleetReplicas fleet, boolean requireIdentity) {
     this.store = store;
     this.acks = acks;
     this.fleet = fleet;
+    this.requireIdentity = requireIdentity;
     // A proxy of the Gateway became ready or left, or its Deployment's ready count changed: every
     // stream of it may owe a new count.
     Consumer<String> recount =
@@ -69,7 +85,11 @@ public final class SnapshotService {
   }
 
   private StreamObserver<StreamRequest> open(StreamObserver<StreamResponse> responses) {
-    ProxyStream stream = new ProxyStream((ServerCallStreamObserver<StreamResponse>) responses);
+    // The handler runs in the call's context, where the authenticator left the caller's identity.
+    ProxyStream stream =
+        new ProxyStream(
+            (ServerCallStreamObserver<StreamResponse>) responses,
+            ProxyAuthenticator.IDENTITY.get());
     stream.out.setOnReadyHandler(stream::drain);
     stream.out.setOnCancelHandler(stream::close);
     return stream;
@@ -78,6 +98,7 @@ public final class SnapshotService {
   /** One proxy's stream. Its methods run on gRPC and reconciler threads, hence the locking. */
   private final class ProxyStream implements StreamObserver<StreamRequest> {
     private final ServerCallStreamObserver<StreamResponse> out;
+    private final ProxyIdentity identity;
     private String gatewayKey;
     private String nodeId;
     private Runnable unsubscribe;
@@ -86,8 +107,9 @@ public final class SnapshotService {
     private GatewaySnapshot latest;
     private boolean closed;
 
-    ProxyStream(ServerCallStreamObserver<StreamResponse> out) {
+    ProxyStream(ServerCallStreamObserver<StreamResponse> out, ProxyIdentity identity) {
       this.out = out;
+      this.identity = identity;
     }
 
     @Override
@@ -104,6 +126,24 @@ public final class SnapshotService {
                 Status.INVALID_ARGUMENT
                     .withDescription(
                         "gateway: " + request.gateway() + " (expected: namespace/name)")
+                    .asRuntimeException());
+            return;
+          }
+          if (requireIdentity && (identity == null || !identity.mayReceive(request.gateway()))) {
+            closed = true;
+            LOG.log(
+                System.Logger.Level.WARNING,
+                "refused {0}: asked for the snapshot of {1}",
+                identity,
+                request.gateway());
+            out.onError(
+                Status.PERMISSION_DENIED
+                    .withDescription(
+                        "gateway: "
+                            + request.gateway()
+                            + " (expected: the Gateway whose fleet ServiceAccount is "
+                            + identity
+                            + ")")
                     .asRuntimeException());
             return;
           }
