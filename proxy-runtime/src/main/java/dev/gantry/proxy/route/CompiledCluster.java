@@ -2,6 +2,7 @@ package dev.gantry.proxy.route;
 
 import dev.gantry.model.endpoints.Endpoint;
 import dev.gantry.model.routing.AppProtocol;
+import dev.gantry.proxy.metrics.ClusterMetrics;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -12,9 +13,13 @@ public final class CompiledCluster {
   private final AppProtocol protocol;
   private final UpstreamEndpoint[] endpoints;
   private final AtomicInteger next = new AtomicInteger();
+  private final ClusterMetrics metrics;
 
-  public CompiledCluster(String name, AppProtocol protocol, List<Endpoint> endpoints) {
+  /** {@code metrics}: the cluster's meters, resolved at compile time. */
+  public CompiledCluster(
+      String name, AppProtocol protocol, List<Endpoint> endpoints, ClusterMetrics metrics) {
     this.name = name;
+    this.metrics = metrics;
     this.protocol = protocol;
     this.endpoints =
         endpoints.stream()
@@ -26,6 +31,11 @@ public final class CompiledCluster {
 
   public String name() {
     return name;
+  }
+
+  /** The cluster's pre-resolved meters. */
+  public ClusterMetrics metrics() {
+    return metrics;
   }
 
   public AppProtocol protocol() {

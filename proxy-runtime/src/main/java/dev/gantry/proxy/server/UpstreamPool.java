@@ -39,6 +39,12 @@ final class UpstreamPool {
   private final Map<UpstreamEndpoint, ArrayDeque<Channel>> idle = new HashMap<>();
   private final Map<UpstreamEndpoint, Future<Channel>> h2Connections = new HashMap<>();
 
+  /**
+   * Connections in the idle queues. Written only on this loop; volatile because the metrics scrape
+   * reads it from the admin thread.
+   */
+  private volatile int idleCount;
+
   UpstreamPool(EventLoop loop, Transport transport, ChannelGroup all) {
     this.loop = loop;
     this.transport = transport;
@@ -53,6 +59,7 @@ final class UpstreamPool {
     ArrayDeque<Channel> q = idle.get(endpoint);
     while (q != null && !q.isEmpty()) {
       Channel ch = q.pollLast();
+      idleCount--;
       if (ch.isActive()) {
         return loop.newSucceededFuture(ch);
       }
@@ -85,6 +92,20 @@ final class UpstreamPool {
       ch.close();
     } else {
       q.addLast(ch);
+      idleCount++;
+    }
+  }
+
+  /** Pooled connections waiting for an exchange (read by the metrics scrape). */
+  int idleCount() {
+    return idleCount;
+  }
+
+  /** A closed connection (idle timeout, upstream close) leaves the idle queue at once. */
+  private void dropIdle(UpstreamEndpoint endpoint, Channel ch) {
+    ArrayDeque<Channel> q = idle.get(endpoint);
+    if (q != null && q.remove(ch)) {
+      idleCount--;
     }
   }
 
@@ -112,6 +133,7 @@ final class UpstreamPool {
                   }
                 })
             .connect(endpoint.address());
+    cf.channel().closeFuture().addListener(x -> dropIdle(endpoint, cf.channel()));
     return track(cf);
   }
 
