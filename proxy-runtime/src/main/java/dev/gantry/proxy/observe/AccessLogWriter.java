@@ -73,7 +73,9 @@ final class AccessLogWriter implements AutoCloseable {
           new JsonFactory()
               .createGenerator(out, JsonEncoding.UTF8)
               .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
-              .disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM);
+              .disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM)
+              // One object per line, the line break written after each: no space between objects.
+              .setRootValueSeparator(null);
     } catch (IOException e) {
       throw new UncheckedIOException(
           "accessLogPath: " + path + " (expected: a file this process can append to: " + e + ")",

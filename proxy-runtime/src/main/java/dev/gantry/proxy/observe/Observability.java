@@ -77,7 +77,7 @@ public final class Observability implements AutoCloseable {
       headers.remove(TRACESTATE);
     }
     RequestTrace trace;
-    if (spans != null) {
+    if (spans != null && (parent != null ? parent.sampled() : spans.sampleRoot())) {
       trace = spans.start(parent, method);
     } else {
       TraceParent up =

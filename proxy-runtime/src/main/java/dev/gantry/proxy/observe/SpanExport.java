@@ -23,8 +23,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * The OpenTelemetry SDK side: a tracer whose spans go through a batch processor to an OTLP/HTTP
  * exporter (protobuf over the JDK's HttpClient). Sampling is parent-based: a request that carries a
- * {@code traceparent} follows its sampled flag, a new trace is sampled with the configured ratio
- * (by trace id, so every hop that uses the same ratio agrees).
+ * {@code traceparent} follows its sampled flag, a new trace is sampled with the configured ratio.
+ *
+ * <p>The decision is taken before the SDK is called ({@link Observability#startTrace}), and the SDK
+ * is only asked for the spans that are recorded: an unsampled request then costs no span object, no
+ * context and no clock read. The SDK's own sampler is therefore parent-based over "always on".
  */
 final class SpanExport implements AutoCloseable {
   static final AttributeKey<String> METHOD = AttributeKey.stringKey("http.request.method");
@@ -44,8 +47,10 @@ final class SpanExport implements AutoCloseable {
   private final SdkTracerProvider provider;
   private final Tracer tracer;
   private final Clock clock = Clock.getDefault();
+  private final double rootRatio;
 
   SpanExport(ObservabilitySettings settings) {
+    rootRatio = settings.traceSampleRatio();
     OtlpHttpSpanExporter exporter =
         OtlpHttpSpanExporter.builder()
             .setEndpoint(settings.tracesUrl())
@@ -59,7 +64,7 @@ final class SpanExport implements AutoCloseable {
                         Resource.create(
                             Attributes.of(
                                 AttributeKey.stringKey("service.name"), settings.serviceName()))))
-            .setSampler(Sampler.parentBased(Sampler.traceIdRatioBased(settings.traceSampleRatio())))
+            .setSampler(Sampler.parentBased(Sampler.alwaysOn()))
             // A short delay: spans of a proxy are small and many; a collector sees them promptly.
             .addSpanProcessor(
                 BatchSpanProcessor.builder(exporter)
@@ -70,9 +75,17 @@ final class SpanExport implements AutoCloseable {
     tracer = provider.get("dev.gantry.proxy");
   }
 
+  /** Whether a new trace (no parent) is recorded. */
+  boolean sampleRoot() {
+    return rootRatio >= 1
+        || (rootRatio > 0
+            && java.util.concurrent.ThreadLocalRandom.current().nextDouble() < rootRatio);
+  }
+
   /**
    * Starts the request's server span (on the event loop: the sampling decision and the span id are
-   * needed before the request goes upstream). {@code parent} is the client's context or null.
+   * needed before the request goes upstream). {@code parent} is the client's sampled context, or
+   * null for a new trace that {@link #sampleRoot} chose to record.
    */
   RequestTrace start(TraceParent parent, String method) {
     long start = clock.now();
