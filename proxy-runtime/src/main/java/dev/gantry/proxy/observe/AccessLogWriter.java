@@ -35,6 +35,13 @@ import java.util.logging.Logger;
  */
 final class AccessLogWriter implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(AccessLogWriter.class.getName());
+
+  /**
+   * Idle back-off of the writer: from 0.5 ms, doubling to 20 ms. Lines wait at most that long; a
+   * shorter first park would cost a dozen wake-ups per record at low, sampled rates.
+   */
+  private static final long MIN_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
+
   private static final long MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
   private final Queue<ExchangeRecord> queue;
@@ -94,7 +101,7 @@ final class AccessLogWriter implements AutoCloseable {
   }
 
   private void run() {
-    long park = 1000;
+    long park = MIN_PARK_NANOS;
     boolean dirty = false;
     while (true) {
       ExchangeRecord r = queue.poll();
@@ -111,7 +118,7 @@ final class AccessLogWriter implements AutoCloseable {
         park = Math.min(park * 2, MAX_PARK_NANOS);
         continue;
       }
-      park = 1000;
+      park = MIN_PARK_NANOS;
       try {
         if (r.trace() != null && r.trace().span() != null) {
           SpanExport.end(r);
