@@ -127,7 +127,7 @@ final class SpanExport implements AutoCloseable {
       span.setAttribute(PATH, r.path());
     }
     if (r.authority() != null) {
-      span.setAttribute(SERVER_ADDRESS, r.authority());
+      span.setAttribute(SERVER_ADDRESS, host(r.authority()));
     }
     span.setAttribute(PROTOCOL, r.protocol());
     span.setAttribute(GATEWAY, r.gateway());
@@ -154,6 +154,16 @@ final class SpanExport implements AutoCloseable {
       span.setStatus(StatusCode.ERROR);
     }
     span.end(r.trace().startEpochNanos() + r.durationNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  /** The host of a Host header value: semantic conventions keep the port out of server.address. */
+  static String host(String authority) {
+    if (authority.startsWith("[")) {
+      int end = authority.indexOf(']');
+      return end < 0 ? authority : authority.substring(0, end + 1);
+    }
+    int colon = authority.lastIndexOf(':');
+    return colon < 0 ? authority : authority.substring(0, colon);
   }
 
   /** Exports what is still queued (bounded), then stops. */

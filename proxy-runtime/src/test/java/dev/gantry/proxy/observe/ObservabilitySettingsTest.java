@@ -52,4 +52,11 @@ class ObservabilitySettingsTest {
     assertThat(with(1, null, 1).serviceName()).isEqualTo("gantry-proxy");
     assertThat(Observability.create(off, null)).isSameAs(Observability.disabled());
   }
+
+  @Test
+  void theSpansServerAddressIsTheHostWithoutPort() {
+    assertThat(SpanExport.host("api.example:8080")).isEqualTo("api.example");
+    assertThat(SpanExport.host("api.example")).isEqualTo("api.example");
+    assertThat(SpanExport.host("[::1]:8443")).isEqualTo("[::1]");
+  }
 }
