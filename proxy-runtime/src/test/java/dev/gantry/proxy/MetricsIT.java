@@ -67,6 +67,22 @@ class MetricsIT {
     }
   }
 
+  /** Scrapes until {@code done} holds (bounded), then returns that scrape. */
+  private String settled(java.util.function.Predicate<String> done) throws IOException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+    String s = scrape();
+    while (!done.test(s) && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      s = scrape();
+    }
+    return s;
+  }
+
   private static double v(String scrape, String name, String... labels) {
     Map<String, String> m = new java.util.HashMap<>();
     m.put("gateway", "ns/gw");
@@ -92,7 +108,14 @@ class MetricsIT {
     }
     assertThat(f.get(80, "x", "/nothing-here").status()).isEqualTo(404);
 
-    String after = scrape();
+    // A request is counted just after its last byte is written: the client may scrape first.
+    String after =
+        settled(
+            s ->
+                v(s, "gantry_requests_total", "route", "none", "status_class", "4xx") == 1
+                    && v(s, "gantry_requests_total", "route", ROUTE_OK, "status_class", "2xx") == 5
+                    && v(s, "gantry_upstream_requests_total", "cluster", "v1", "code_class", "2xx")
+                        == 5);
     assertThat(v(after, "gantry_requests_total", "route", ROUTE_OK, "status_class", "2xx"))
         .isEqualTo(5);
     assertThat(v(after, "gantry_request_duration_seconds_count", "route", ROUTE_OK)).isEqualTo(5);
@@ -130,7 +153,9 @@ class MetricsIT {
       assertThat(f.get(80, "x", "/dead").status()).isEqualTo(503);
     }
 
-    String after = scrape();
+    String after =
+        settled(
+            s -> v(s, "gantry_requests_total", "route", ROUTE_DEAD, "status_class", "5xx") == 3);
     assertThat(v(after, "gantry_upstream_errors_total", "cluster", "dead", "kind", "connect"))
         .isEqualTo(3);
     assertThat(v(after, "gantry_requests_total", "route", ROUTE_DEAD, "status_class", "5xx"))
