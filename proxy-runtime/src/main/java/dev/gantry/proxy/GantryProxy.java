@@ -2,6 +2,7 @@ package dev.gantry.proxy;
 
 import dev.gantry.model.GatewaySnapshot;
 import dev.gantry.proxy.metrics.ProxyMetrics;
+import dev.gantry.proxy.observe.Observability;
 import dev.gantry.proxy.ratelimit.RateLimitEngine;
 import dev.gantry.proxy.route.CompiledConfig;
 import dev.gantry.proxy.route.ConfigCompiler;
@@ -52,20 +53,29 @@ public final class GantryProxy implements AutoCloseable {
   private volatile boolean draining;
   private CompletableFuture<DrainReport> drained;
 
-  private GantryProxy(ProxySettings settings) {
+  private GantryProxy(ProxySettings settings, Observability observability) {
     this.settings = settings;
     this.transport = Transport.best();
     this.bossGroup = transport.newGroup(1, "gantry-accept");
     this.workerGroup = transport.newGroup(settings.eventLoopThreads(), "gantry-io");
     ProxyMetrics metrics = new ProxyMetrics(settings.registry(), settings.gatewayLabel());
-    this.runtime = new ProxyRuntime(metrics, transport);
+    this.runtime = new ProxyRuntime(metrics, transport, observability);
     this.rateLimits =
         new RateLimitEngine(settings.rateLimits(), settings.registry(), settings.gatewayLabel());
     this.compiler = new ConfigCompiler(settings.registry(), settings.gatewayLabel(), rateLimits);
   }
 
   public static GantryProxy start(ProxySettings settings) {
-    GantryProxy p = new GantryProxy(settings);
+    return start(settings, Observability.disabled());
+  }
+
+  /**
+   * A proxy that logs requests and exports spans through {@code observability}, which the caller
+   * owns (one per process, shared by the proxies of a standalone folder) and closes after the
+   * proxy.
+   */
+  public static GantryProxy start(ProxySettings settings, Observability observability) {
+    GantryProxy p = new GantryProxy(settings, observability);
     LOG.info(() -> "Gantry proxy started (transport " + p.transport.name() + ")");
     return p;
   }
@@ -115,6 +125,9 @@ public final class GantryProxy implements AutoCloseable {
       Set<String> gone = routeNames(previous);
       gone.removeAll(routeNames(compiled));
       runtime.metrics().removeRoutes(gone);
+      Set<String> goneClusters = new HashSet<>(previous.clusters().keySet());
+      goneClusters.removeAll(compiled.clusters().keySet());
+      runtime.metrics().removeClusters(goneClusters);
     }
   }
 

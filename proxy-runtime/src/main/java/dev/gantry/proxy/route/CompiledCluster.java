@@ -2,6 +2,7 @@ package dev.gantry.proxy.route;
 
 import dev.gantry.model.endpoints.Endpoint;
 import dev.gantry.model.routing.AppProtocol;
+import dev.gantry.proxy.metrics.ClusterMetrics;
 import dev.gantry.proxy.tls.UpstreamTls;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -13,15 +14,20 @@ public final class CompiledCluster {
   private final AppProtocol protocol;
   private final UpstreamEndpoint[] endpoints;
   private final AtomicInteger next = new AtomicInteger();
+  private final ClusterMetrics metrics;
 
-  public CompiledCluster(String name, AppProtocol protocol, List<Endpoint> endpoints) {
-    this(name, protocol, endpoints, null);
-  }
-
-  /** A cluster whose endpoints are reached over TLS when {@code tls} is not null. */
+  /**
+   * @param tls when not null, the endpoints are reached over TLS with these settings
+   * @param metrics the cluster's meters, resolved at compile time
+   */
   public CompiledCluster(
-      String name, AppProtocol protocol, List<Endpoint> endpoints, UpstreamTls tls) {
+      String name,
+      AppProtocol protocol,
+      List<Endpoint> endpoints,
+      UpstreamTls tls,
+      ClusterMetrics metrics) {
     this.name = name;
+    this.metrics = metrics;
     this.protocol = protocol;
     this.endpoints =
         endpoints.stream()
@@ -36,6 +42,11 @@ public final class CompiledCluster {
 
   public String name() {
     return name;
+  }
+
+  /** The cluster's pre-resolved meters. */
+  public ClusterMetrics metrics() {
+    return metrics;
   }
 
   public AppProtocol protocol() {

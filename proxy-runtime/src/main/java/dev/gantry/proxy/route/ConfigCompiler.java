@@ -17,6 +17,7 @@ import dev.gantry.model.routing.filter.RequestMirror;
 import dev.gantry.model.secrets.CaBundle;
 import dev.gantry.model.secrets.TlsCertificate;
 import dev.gantry.proxy.filter.FilterStep;
+import dev.gantry.proxy.metrics.ClusterMetrics;
 import dev.gantry.proxy.metrics.RouteMetrics;
 import dev.gantry.proxy.ratelimit.RateLimitEngine;
 import dev.gantry.proxy.ratelimit.RateLimitStep;
@@ -94,7 +95,11 @@ public final class ConfigCompiler {
       clusters.put(
           c.name(),
           new CompiledCluster(
-              c.name(), c.protocol(), endpoints.getOrDefault(c.name(), List.of()), tls));
+              c.name(),
+              c.protocol(),
+              endpoints.getOrDefault(c.name(), List.of()),
+              tls,
+              new ClusterMetrics(registry, gateway, c.name())));
     }
     Map<String, CompiledRule> rules = new HashMap<>();
     List<Rule> ruleList = snapshot.routing().rules();

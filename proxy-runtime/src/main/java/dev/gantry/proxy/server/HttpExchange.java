@@ -5,6 +5,10 @@ import dev.gantry.proxy.filter.CorsPolicy;
 import dev.gantry.proxy.filter.FilterStep;
 import dev.gantry.proxy.filter.HeaderOps;
 import dev.gantry.proxy.metrics.RouteMetrics;
+import dev.gantry.proxy.metrics.UpstreamErrorKind;
+import dev.gantry.proxy.observe.ExchangeRecord;
+import dev.gantry.proxy.observe.Observability;
+import dev.gantry.proxy.observe.RequestTrace;
 import dev.gantry.proxy.ratelimit.RateLimitDecision;
 import dev.gantry.proxy.ratelimit.RateLimitStep;
 import dev.gantry.proxy.route.CompiledBackend;
@@ -76,6 +80,7 @@ final class HttpExchange implements UpstreamListener {
   private final HttpRequest request;
   private final boolean keepAlive;
   private final long startNanos = System.nanoTime();
+  private final long startMillis = System.currentTimeMillis();
 
   private CompiledConfig config;
   private RouteMetrics metrics;
@@ -125,6 +130,16 @@ final class HttpExchange implements UpstreamListener {
   private boolean aborted;
   private int status;
 
+  // Observability: what the access log and the span need once the exchange is over.
+  private RequestTrace trace;
+  private String routeName;
+  private String requestPath;
+  private long attemptStartNanos;
+  private long upstreamNanos = -1;
+  private long responseEndNanos;
+  private long bytesOut;
+  private boolean observed;
+
   HttpExchange(ProxyHandler owner, ChannelHandlerContext ctx, ProxyRuntime rt, HttpRequest req) {
     this.owner = owner;
     this.ctx = ctx;
@@ -147,7 +162,10 @@ final class HttpExchange implements UpstreamListener {
   void start(CompiledConfig config, int configuredPort) {
     this.config = config;
     HttpHeaders headers = request.headers();
+    // First, so that every answer (also a 400 or 404) belongs to a trace.
+    trace = rt.observability().startTrace(headers, request.method().name());
     String hostHeader = headers.get(HttpHeaderNames.HOST);
+    this.hostHeader = hostHeader;
     if (!http2 && request.protocolVersion().equals(HttpVersion.HTTP_1_1)) {
       // RFC 9112 §3.2: exactly one Host in an HTTP/1.1 request, else 400.
       if (hostHeader == null || headers.getAll(HttpHeaderNames.HOST).size() != 1) {
@@ -172,6 +190,7 @@ final class HttpExchange implements UpstreamListener {
     host = HostTable.normalizeHost(hostHeader);
     RequestView view = RequestView.of(request.method().name(), target, headers);
     path = view.path();
+    requestPath = path;
     query = view.rawQuery();
     CompiledPort port = config == null ? null : config.port(configuredPort);
     listener = port == null ? null : port.listener(host);
@@ -189,7 +208,7 @@ final class HttpExchange implements UpstreamListener {
     }
     metrics = route.metrics();
     rule = route.rule();
-    this.hostHeader = hostHeader;
+    routeName = route.name();
     // Rate limits run after routing and before any filter: the key sees the request as the client
     // sent it, and a limited request costs neither a redirect nor a mirror copy. CORS preflights
     // that the route's CORS filter answers itself are not counted (see RateLimitStep#corsExempt).
@@ -473,6 +492,7 @@ final class HttpExchange implements UpstreamListener {
 
   private void startAttempt() {
     attempts++;
+    attemptStartNanos = System.nanoTime();
     endpoint = cluster.pick();
     UpstreamPool pool = rt.pool(ctx.channel().eventLoop());
     boolean fresh = websocket || (staleRetries > 0 && endpoint.protocol() != AppProtocol.H2C);
@@ -495,7 +515,7 @@ final class HttpExchange implements UpstreamListener {
       return;
     }
     if (!f.isSuccess()) {
-      rt.metrics().upstreamError(cluster.name(), "connect");
+      cluster.metrics().error(UpstreamErrorKind.CONNECT);
       retryOrFail(503);
       return;
     }
@@ -572,7 +592,7 @@ final class HttpExchange implements UpstreamListener {
     if (responseStarted || aborted) {
       return;
     }
-    rt.metrics().upstreamError(cluster.name(), "timeout");
+    cluster.metrics().error(UpstreamErrorKind.TIMEOUT);
     retryOrFail(504);
   }
 
@@ -581,7 +601,7 @@ final class HttpExchange implements UpstreamListener {
     if (responseComplete || aborted) {
       return;
     }
-    rt.metrics().upstreamError(cluster.name(), "timeout");
+    cluster.metrics().error(UpstreamErrorKind.TIMEOUT);
     if (!responseStarted) {
       releaseUpstream(false);
       respondLocal(504, null, false);
@@ -607,7 +627,8 @@ final class HttpExchange implements UpstreamListener {
       }
       if (rule.retriesOn(code) && canRetry()) {
         ReferenceCountUtil.release(msg);
-        rt.metrics().upstreamError(cluster.name(), "status_" + code);
+        cluster.metrics().response(code, System.nanoTime() - attemptStartNanos);
+        cluster.metrics().error(UpstreamErrorKind.RETRIED_STATUS);
         retryOrFail(code);
         return;
       }
@@ -656,6 +677,7 @@ final class HttpExchange implements UpstreamListener {
 
   private void onResponseContent(HttpContent c) {
     boolean last = c instanceof LastHttpContent;
+    bytesOut += c.content().readableBytes();
     if (last) {
       downstreamUnflushed = false;
       ctx.writeAndFlush(c, ctx.voidPromise());
@@ -671,6 +693,9 @@ final class HttpExchange implements UpstreamListener {
       return;
     }
     responseComplete = true;
+    responseEndNanos = System.nanoTime();
+    upstreamNanos = responseEndNanos - attemptStartNanos;
+    cluster.metrics().response(status, upstreamNanos);
     cancelTimers();
     releaseUpstream(requestComplete && upstreamKeepAlive);
     metrics.record(status, startNanos);
@@ -687,15 +712,15 @@ final class HttpExchange implements UpstreamListener {
 
   @Override
   public void onUpstreamInactive() {
-    upstreamGone("reset");
+    upstreamGone(UpstreamErrorKind.RESET);
   }
 
   @Override
   public void onUpstreamException(Throwable cause) {
-    upstreamGone("error");
+    upstreamGone(UpstreamErrorKind.ERROR);
   }
 
-  private void upstreamGone(String kind) {
+  private void upstreamGone(UpstreamErrorKind kind) {
     if (upstream == null) {
       return;
     }
@@ -705,7 +730,7 @@ final class HttpExchange implements UpstreamListener {
     if (responseComplete || aborted) {
       return;
     }
-    rt.metrics().upstreamError(cluster.name(), kind);
+    cluster.metrics().error(kind);
     if (responseStarted) {
       abortClient();
     } else if (rule.retry() == null
@@ -755,9 +780,13 @@ final class HttpExchange implements UpstreamListener {
             HttpVersion.HTTP_1_1, HttpResponseStatus.SWITCHING_PROTOCOLS, Unpooled.EMPTY_BUFFER);
     out.headers().set(h);
     metrics.record(101, startNanos);
+    responseEndNanos = System.nanoTime();
+    upstreamNanos = responseEndNanos - attemptStartNanos;
+    cluster.metrics().response(101, upstreamNanos);
     requestComplete = true;
     done = true;
     cleanup();
+    observeEnd();
     ctx.writeAndFlush(out);
     owner.spliceTo(up);
   }
@@ -772,6 +801,7 @@ final class HttpExchange implements UpstreamListener {
     }
     responseStarted = true;
     responseComplete = true;
+    responseEndNanos = System.nanoTime();
     status = code;
     cancelTimers();
     releaseUpstream(false);
@@ -803,6 +833,7 @@ final class HttpExchange implements UpstreamListener {
     if (!done && responseComplete && requestComplete) {
       done = true;
       cleanup();
+      observeEnd();
       owner.exchangeDone(this);
     }
   }
@@ -815,6 +846,46 @@ final class HttpExchange implements UpstreamListener {
     aborted = true;
     releaseUpstream(false);
     cleanup();
+    observeEnd();
+  }
+
+  /**
+   * Hands the finished request to the access log and the span exporter, when either wants it. A
+   * request without a complete response is reported with status 0 (always logged, span error).
+   */
+  private void observeEnd() {
+    if (observed) {
+      return;
+    }
+    observed = true;
+    Observability obs = rt.observability();
+    int reported = responseComplete ? status : 0;
+    boolean log = obs.logs(reported);
+    if (!log && (trace == null || trace.span() == null)) {
+      return;
+    }
+    long end = responseEndNanos != 0 ? responseEndNanos : System.nanoTime();
+    obs.finished(
+        new ExchangeRecord(
+            startMillis,
+            rt.metrics().gateway(),
+            request.method().name(),
+            hostHeader,
+            requestPath,
+            http2 ? "HTTP/2" : request.protocolVersion().text(),
+            reported,
+            routeName,
+            rule == null ? null : rule.name(),
+            cluster == null ? null : cluster.name(),
+            endpoint == null ? null : endpoint.address(),
+            end - startNanos,
+            upstreamNanos,
+            bodyBytes,
+            bytesOut,
+            attempts,
+            request.headers().get(X_REQUEST_ID),
+            trace,
+            log));
   }
 
   private void abortClient() {

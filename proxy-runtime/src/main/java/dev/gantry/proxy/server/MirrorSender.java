@@ -1,5 +1,6 @@
 package dev.gantry.proxy.server;
 
+import dev.gantry.proxy.metrics.UpstreamErrorKind;
 import dev.gantry.proxy.route.CompiledCluster;
 import dev.gantry.proxy.route.UpstreamEndpoint;
 import io.netty.buffer.ByteBuf;
@@ -48,7 +49,7 @@ final class MirrorSender implements UpstreamListener {
     UpstreamEndpoint endpoint = copy.cluster().pick();
     if (endpoint == null) {
       body.release();
-      rt.metrics().upstreamError(copy.cluster().name(), "mirror_no_endpoint");
+      copy.cluster().metrics().error(UpstreamErrorKind.MIRROR_NO_ENDPOINT);
       return;
     }
     new MirrorSender(rt, loop, copy, endpoint).start(body);
@@ -60,7 +61,7 @@ final class MirrorSender implements UpstreamListener {
         x -> {
           if (!f.isSuccess()) {
             body.release();
-            rt.metrics().upstreamError(copy.cluster().name(), "mirror_connect");
+            copy.cluster().metrics().error(UpstreamErrorKind.MIRROR_CONNECT);
             return;
           }
           channel = f.getNow();
@@ -86,7 +87,7 @@ final class MirrorSender implements UpstreamListener {
   }
 
   private void onTimeout() {
-    rt.metrics().upstreamError(copy.cluster().name(), "mirror_timeout");
+    copy.cluster().metrics().error(UpstreamErrorKind.MIRROR_TIMEOUT);
     finish(false);
   }
 
@@ -106,7 +107,7 @@ final class MirrorSender implements UpstreamListener {
 
   @Override
   public void onUpstreamException(Throwable cause) {
-    rt.metrics().upstreamError(copy.cluster().name(), "mirror_error");
+    copy.cluster().metrics().error(UpstreamErrorKind.MIRROR_ERROR);
     finish(false);
   }
 

@@ -52,6 +52,12 @@ final class UpstreamPool {
   private final Predicate<UpstreamEndpoint> routed;
 
   /**
+   * Connections in the idle queues. Written only on this loop; volatile because the metrics scrape
+   * reads it from the admin thread.
+   */
+  private volatile int idleCount;
+
+  /**
    * @param routed true for endpoints the current config still sends requests to; connections to any
    *     other endpoint are closed once their exchange is done instead of being pooled
    */
@@ -77,8 +83,10 @@ final class UpstreamPool {
     for (var it = idle.entrySet().iterator(); it.hasNext(); ) {
       var e = it.next();
       if (!routed.test(e.getKey())) {
-        e.getValue().forEach(Channel::close);
+        // Out of the map first, so the close listeners' dropIdle finds nothing to count twice.
         it.remove();
+        idleCount -= e.getValue().size();
+        e.getValue().forEach(Channel::close);
       }
     }
     for (UpstreamEndpoint e : List.copyOf(h2Connections.keySet())) {
@@ -118,6 +126,7 @@ final class UpstreamPool {
     ArrayDeque<Channel> q = idle.get(endpoint);
     while (q != null && !q.isEmpty()) {
       Channel ch = q.pollLast();
+      idleCount--;
       if (ch.isActive()) {
         return loop.newSucceededFuture(ch);
       }
@@ -157,6 +166,20 @@ final class UpstreamPool {
       ch.close();
     } else {
       q.addLast(ch);
+      idleCount++;
+    }
+  }
+
+  /** Pooled connections waiting for an exchange (read by the metrics scrape). */
+  int idleCount() {
+    return idleCount;
+  }
+
+  /** A closed connection (idle timeout, upstream close) leaves the idle queue at once. */
+  private void dropIdle(UpstreamEndpoint endpoint, Channel ch) {
+    ArrayDeque<Channel> q = idle.get(endpoint);
+    if (q != null && q.remove(ch)) {
+      idleCount--;
     }
   }
 
@@ -185,6 +208,7 @@ final class UpstreamPool {
                   }
                 })
             .connect(endpoint.address());
+    cf.channel().closeFuture().addListener(x -> dropIdle(endpoint, cf.channel()));
     return track(cf);
   }
 
