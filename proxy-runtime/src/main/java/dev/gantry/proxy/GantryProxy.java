@@ -9,6 +9,8 @@ import dev.gantry.proxy.server.ProxyChannelInitializer;
 import dev.gantry.proxy.server.ProxyHandler;
 import dev.gantry.proxy.server.ProxyRuntime;
 import dev.gantry.proxy.server.Transport;
+import dev.gantry.proxy.tls.TlsContextFactory;
+import dev.gantry.proxy.upstream.UpstreamRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
@@ -44,6 +46,7 @@ public final class GantryProxy implements AutoCloseable {
   private final ProxyRuntime runtime;
   private final ConfigCompiler compiler;
   private final RateLimitEngine rateLimits;
+  private final UpstreamRegistry upstreams;
   private final Map<Integer, Channel> bound = new HashMap<>();
   private volatile GatewaySnapshot current;
   private volatile long reloads;
@@ -58,7 +61,15 @@ public final class GantryProxy implements AutoCloseable {
     this.runtime = new ProxyRuntime(metrics, transport);
     this.rateLimits =
         new RateLimitEngine(settings.rateLimits(), settings.registry(), settings.gatewayLabel());
-    this.compiler = new ConfigCompiler(settings.registry(), settings.gatewayLabel(), rateLimits);
+    this.upstreams = new UpstreamRegistry(settings.registry(), settings.gatewayLabel(), transport);
+    upstreams.probeLoops(workerGroup);
+    this.compiler =
+        new ConfigCompiler(
+            settings.registry(),
+            settings.gatewayLabel(),
+            rateLimits,
+            new TlsContextFactory(),
+            upstreams);
   }
 
   public static GantryProxy start(ProxySettings settings) {
@@ -94,6 +105,8 @@ public final class GantryProxy implements AutoCloseable {
     bound.putAll(added);
     CompiledConfig previous = runtime.config();
     runtime.swap(compiled);
+    // Probers for the new clusters start, state of endpoints no cluster lists any more goes.
+    upstreams.activate(compiled.clusters().values());
     current = snapshot;
     reloads++;
     runtime.metrics().configApplied(snapshot.version());
@@ -204,6 +217,11 @@ public final class GantryProxy implements AutoCloseable {
     return runtime.metrics().activeConnections().get();
   }
 
+  /** Process-wide endpoint state: health, ejections, load (for tests and the admin view). */
+  public UpstreamRegistry upstreams() {
+    return upstreams;
+  }
+
   public ProxySettings settings() {
     return settings;
   }
@@ -216,6 +234,7 @@ public final class GantryProxy implements AutoCloseable {
     }
     closed = true;
     runtime.startDraining();
+    upstreams.close();
     bound.values().forEach(ch -> ch.close().syncUninterruptibly());
     bound.clear();
     for (Channel ch : runtime.downstreamChannels()) {

@@ -19,8 +19,10 @@ import dev.gantry.proxy.filter.FilterStep;
 import dev.gantry.proxy.metrics.RouteMetrics;
 import dev.gantry.proxy.ratelimit.RateLimitEngine;
 import dev.gantry.proxy.ratelimit.RateLimitStep;
+import dev.gantry.proxy.server.Transport;
 import dev.gantry.proxy.tls.PortTls;
 import dev.gantry.proxy.tls.TlsContextFactory;
+import dev.gantry.proxy.upstream.UpstreamRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.handler.ssl.SslContext;
 import java.util.ArrayList;
@@ -41,6 +43,7 @@ public final class ConfigCompiler {
   private final String gateway;
   private final RateLimitEngine rateLimits;
   private final TlsContextFactory tlsContexts;
+  private final UpstreamRegistry upstreams;
 
   public ConfigCompiler(MeterRegistry registry, String gateway) {
     this(registry, gateway, null);
@@ -57,10 +60,30 @@ public final class ConfigCompiler {
       String gateway,
       RateLimitEngine rateLimits,
       TlsContextFactory tlsContexts) {
+    this(
+        registry,
+        gateway,
+        rateLimits,
+        tlsContexts,
+        new UpstreamRegistry(registry, gateway, Transport.best()));
+  }
+
+  /** ... and keeps endpoint state (health, ejections, load) in {@code upstreams} across reloads. */
+  public ConfigCompiler(
+      MeterRegistry registry,
+      String gateway,
+      RateLimitEngine rateLimits,
+      TlsContextFactory tlsContexts,
+      UpstreamRegistry upstreams) {
     this.registry = registry;
     this.gateway = gateway;
     this.rateLimits = rateLimits;
     this.tlsContexts = tlsContexts;
+    this.upstreams = upstreams;
+  }
+
+  public UpstreamRegistry upstreams() {
+    return upstreams;
   }
 
   /** Validates and compiles; throws {@link ConfigValidationException} naming every problem. */
@@ -74,8 +97,7 @@ public final class ConfigCompiler {
     Map<String, CompiledCluster> clusters = new LinkedHashMap<>();
     for (Cluster c : snapshot.routing().clusters()) {
       clusters.put(
-          c.name(),
-          new CompiledCluster(c.name(), c.protocol(), endpoints.getOrDefault(c.name(), List.of())));
+          c.name(), new CompiledCluster(c, endpoints.getOrDefault(c.name(), List.of()), upstreams));
     }
     Map<String, CompiledRule> rules = new HashMap<>();
     List<Rule> ruleList = snapshot.routing().rules();

@@ -1,6 +1,7 @@
 package dev.gantry.proxy.server;
 
 import dev.gantry.model.routing.AppProtocol;
+import dev.gantry.model.routing.backend.ConnectionSettings;
 import dev.gantry.proxy.filter.CorsPolicy;
 import dev.gantry.proxy.filter.FilterStep;
 import dev.gantry.proxy.filter.HeaderOps;
@@ -18,6 +19,8 @@ import dev.gantry.proxy.route.HostTable;
 import dev.gantry.proxy.route.RequestView;
 import dev.gantry.proxy.route.UpstreamEndpoint;
 import dev.gantry.proxy.tls.SniListenerHandler;
+import dev.gantry.proxy.upstream.ClusterLoad;
+import dev.gantry.proxy.upstream.ClusterMember;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -68,6 +71,7 @@ final class HttpExchange implements UpstreamListener {
   static final AsciiString X_REQUEST_ID = AsciiString.cached("x-request-id");
   static final AsciiString RATELIMIT = AsciiString.cached("ratelimit");
   static final AsciiString RATELIMIT_POLICY = AsciiString.cached("ratelimit-policy");
+  static final AsciiString X_GANTRY_OVERLOAD = AsciiString.cached("x-gantry-overload");
 
   private final ProxyHandler owner;
   private final ChannelHandlerContext ctx;
@@ -108,8 +112,24 @@ final class HttpExchange implements UpstreamListener {
   private boolean bodyOverflow;
 
   private UpstreamEndpoint endpoint;
+  private ClusterMember member;
   private Channel upstream;
   private int attempts;
+
+  /** Bumped on every connection attempt; a connect that completes for an older one is stale. */
+  private int generation;
+
+  /** Attempts that failed to connect and went to another endpoint (at most one). */
+  private int connectRetries;
+
+  /** The request hash for consistent hashing, or 0. */
+  private long hash;
+
+  // What this exchange counts against its cluster and endpoint, released exactly once.
+  private boolean admitted;
+  private boolean memberCounted;
+  private boolean pendingCounted;
+  private boolean retryHeld;
   private int staleRetries;
   private boolean reusedConnection;
   private long bodyBytes;
@@ -267,6 +287,11 @@ final class HttpExchange implements UpstreamListener {
       respondLocal(503, null, false);
       return;
     }
+    if (!cluster.load().tryStartRequest(cluster.limits())) {
+      overloaded(ClusterLoad.MAX_REQUESTS);
+      return;
+    }
+    admitted = true;
     websocket = wsUpgrade && cluster.protocol() == AppProtocol.WS;
     upstreamHeaders = prepareUpstreamHeaders(headers, hostHeader, chunked);
     if (websocket) {
@@ -467,30 +492,77 @@ final class HttpExchange implements UpstreamListener {
   // ---------------------------------------------------------------- upstream attempts
 
   private void startAttempt() {
-    attempts++;
-    endpoint = cluster.pick();
-    UpstreamPool pool = rt.pool(ctx.channel().eventLoop());
-    boolean fresh = websocket || (staleRetries > 0 && endpoint.protocol() != AppProtocol.H2C);
-    Future<Channel> f = fresh ? pool.connectDedicated(endpoint) : pool.acquire(endpoint);
-    int attempt = attempts;
-    UpstreamEndpoint ep = endpoint;
-    if (f.isDone()) {
-      onAcquired(f, attempt, ep);
-    } else {
-      f.addListener(x -> onAcquired(f, attempt, ep));
-    }
+    startAttempt(false);
   }
 
-  private void onAcquired(Future<Channel> f, int attempt, UpstreamEndpoint ep) {
-    if (attempt != attempts || aborted || responseStarted) {
+  /**
+   * Picks an endpoint (another one than the last, on a retry) and connects. {@code sameAttempt}:
+   * the previous try never reached an upstream, so this one is still the same attempt (its queued
+   * body has not been sent anywhere).
+   */
+  private void startAttempt(boolean sameAttempt) {
+    if (!sameAttempt) {
+      attempts++;
+    }
+    generation++;
+    ClusterMember previous = member;
+    endAttemptCount();
+    member = previous == null ? cluster.pick(hash) : cluster.pickOther(hash, previous);
+    if (member == null) {
+      // Every endpoint is unhealthy or ejected.
+      rt.metrics().upstreamError(cluster.name(), "no_healthy_endpoint");
+      respondLocal(503, null, false);
+      return;
+    }
+    endpoint = member.endpoint();
+    member.state().requestStarted();
+    memberCounted = true;
+    UpstreamPool pool = rt.pool(ctx.channel().eventLoop());
+    ConnectionSettings cs = cluster.connection();
+    boolean fresh = websocket || (staleRetries > 0 && endpoint.protocol() != AppProtocol.H2C);
+    if ((fresh || pool.needsConnection(endpoint, cs))
+        && cluster.openConnections() >= cluster.limits().maxConnections()) {
+      cluster.load().connectionRefused();
+      overloaded(ClusterLoad.MAX_CONNECTIONS);
+      return;
+    }
+    Future<Channel> f = fresh ? pool.connectDedicated(member, cs) : pool.acquire(member, cs);
+    int attempt = generation;
+    ClusterMember m = member;
+    if (f.isDone()) {
+      onAcquired(f, attempt, m);
+      return;
+    }
+    f.addListener(x -> onAcquired(f, attempt, m));
+    if (!cluster.load().tryStartPending(cluster.limits())) {
+      // The connection still completes and joins the pool (onAcquired sees a stale attempt).
+      overloaded(ClusterLoad.MAX_PENDING);
+      return;
+    }
+    pendingCounted = true;
+  }
+
+  private void onAcquired(Future<Channel> f, int attempt, ClusterMember m) {
+    if (attempt == generation) {
+      endPending();
+    }
+    if (attempt != generation || aborted || responseStarted) {
       // The exchange moved on (timeout, client gone) while connecting: give the connection back.
       if (f.isSuccess()) {
-        rt.pool(ctx.channel().eventLoop()).release(ep, f.getNow(), true);
+        rt.pool(ctx.channel().eventLoop()).release(m.endpoint(), f.getNow(), true);
       }
       return;
     }
     if (!f.isSuccess()) {
       rt.metrics().upstreamError(cluster.name(), "connect");
+      cluster.reportFailure(m);
+      if (connectRetries == 0 && !websocket && tryRetryToken()) {
+        // The request never reached an upstream, so another endpoint may always have it, with
+        // or without a retry policy (within the retry budget).
+        connectRetries++;
+        startAttempt(attempts == 1);
+        return;
+      }
       retryOrFail(503);
       return;
     }
@@ -531,7 +603,19 @@ final class HttpExchange implements UpstreamListener {
         && attempts <= rule.retry().attempts()
         && !bodyOverflow
         && !responseStarted
-        && !aborted;
+        && !aborted
+        && tryRetryToken();
+  }
+
+  /**
+   * Takes a place in the cluster's retry budget (and circuit breaker) for the rest of the exchange;
+   * true when this exchange holds one.
+   */
+  private boolean tryRetryToken() {
+    if (!retryHeld) {
+      retryHeld = cluster.load().tryStartRetry(cluster.limits(), cluster.retryBudget());
+    }
+    return retryHeld;
   }
 
   private void retryOrFail(int failStatus) {
@@ -568,6 +652,7 @@ final class HttpExchange implements UpstreamListener {
       return;
     }
     rt.metrics().upstreamError(cluster.name(), "timeout");
+    cluster.reportFailure(member);
     retryOrFail(504);
   }
 
@@ -599,6 +684,11 @@ final class HttpExchange implements UpstreamListener {
         // Interim responses (100 Continue, 103) are not relayed.
         ReferenceCountUtil.release(msg);
         return;
+      }
+      if (code >= 500) {
+        cluster.report5xx(member);
+      } else {
+        cluster.reportSuccess(member);
       }
       if (rule.retriesOn(code) && canRetry()) {
         ReferenceCountUtil.release(msg);
@@ -668,6 +758,7 @@ final class HttpExchange implements UpstreamListener {
     responseComplete = true;
     cancelTimers();
     releaseUpstream(requestComplete && upstreamKeepAlive);
+    releaseLoad();
     metrics.record(status, startNanos);
     maybeDone();
   }
@@ -701,6 +792,11 @@ final class HttpExchange implements UpstreamListener {
       return;
     }
     rt.metrics().upstreamError(cluster.name(), kind);
+    if (!reusedConnection || responseStarted) {
+      // A reused connection that died before answering is usually the keep-alive race below,
+      // not the endpoint's fault.
+      cluster.reportFailure(member);
+    }
     if (responseStarted) {
       abortClient();
     } else if (rule.retry() == null
@@ -759,6 +855,13 @@ final class HttpExchange implements UpstreamListener {
 
   // ---------------------------------------------------------------- local answers & lifecycle
 
+  /** A fast 503 from the circuit breaker: no upstream request, the header names the limit. */
+  private void overloaded(String limit) {
+    HttpHeaders h = new io.netty.handler.codec.http.DefaultHttpHeaders();
+    h.set(X_GANTRY_OVERLOAD, limit);
+    respondLocal(503, h, false);
+  }
+
   /** Answers without (further) forwarding; {@code close} marks a protocol error. */
   private void respondLocal(int code, HttpHeaders extra, boolean close) {
     if (responseStarted) {
@@ -770,6 +873,7 @@ final class HttpExchange implements UpstreamListener {
     status = code;
     cancelTimers();
     releaseUpstream(false);
+    releaseLoad();
     FullHttpResponse r =
         new DefaultFullHttpResponse(
             HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(code), Unpooled.EMPTY_BUFFER);
@@ -835,7 +939,36 @@ final class HttpExchange implements UpstreamListener {
     }
   }
 
+  /** Ends what this exchange counts on its endpoint and cluster (idempotent). */
+  private void releaseLoad() {
+    endAttemptCount();
+    endPending();
+    if (admitted) {
+      admitted = false;
+      cluster.load().requestEnded();
+    }
+    if (retryHeld) {
+      retryHeld = false;
+      cluster.load().retryEnded();
+    }
+  }
+
+  private void endAttemptCount() {
+    if (memberCounted) {
+      memberCounted = false;
+      member.state().requestEnded();
+    }
+  }
+
+  private void endPending() {
+    if (pendingCounted) {
+      pendingCounted = false;
+      cluster.load().pendingEnded();
+    }
+  }
+
   private void cleanup() {
+    releaseLoad();
     cancelTimers();
     releaseQueued();
     if (bodyCopy != null) {

@@ -2,6 +2,7 @@ package dev.gantry.proxy.server;
 
 import dev.gantry.proxy.route.CompiledCluster;
 import dev.gantry.proxy.route.UpstreamEndpoint;
+import dev.gantry.proxy.upstream.ClusterMember;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
@@ -36,26 +37,29 @@ final class MirrorSender implements UpstreamListener {
   private ScheduledFuture<?> timer;
   private boolean finished;
 
-  private MirrorSender(ProxyRuntime rt, EventLoop loop, Copy copy, UpstreamEndpoint endpoint) {
+  private final ClusterMember member;
+
+  private MirrorSender(ProxyRuntime rt, EventLoop loop, Copy copy, ClusterMember member) {
     this.rt = rt;
     this.loop = loop;
     this.copy = copy;
-    this.endpoint = endpoint;
+    this.member = member;
+    this.endpoint = member.endpoint();
   }
 
   /** Sends the copy; takes ownership of {@code body}. */
   static void send(ProxyRuntime rt, EventLoop loop, Copy copy, ByteBuf body) {
-    UpstreamEndpoint endpoint = copy.cluster().pick();
-    if (endpoint == null) {
+    ClusterMember member = copy.cluster().pick(0);
+    if (member == null) {
       body.release();
       rt.metrics().upstreamError(copy.cluster().name(), "mirror_no_endpoint");
       return;
     }
-    new MirrorSender(rt, loop, copy, endpoint).start(body);
+    new MirrorSender(rt, loop, copy, member).start(body);
   }
 
   private void start(ByteBuf body) {
-    Future<Channel> f = rt.pool(loop).acquire(endpoint);
+    Future<Channel> f = rt.pool(loop).acquire(member, copy.cluster().connection());
     f.addListener(
         x -> {
           if (!f.isSuccess()) {
