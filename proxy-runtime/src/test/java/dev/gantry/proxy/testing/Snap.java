@@ -85,6 +85,18 @@ public final class Snap {
     return cluster(name, AppProtocol.HTTP1, ports);
   }
 
+  /** Gives an already declared cluster a backend policy. */
+  public Snap policy(String cluster, dev.gantry.model.routing.backend.BackendPolicy policy) {
+    clusters.put(cluster, clusters.get(cluster).withPolicy(policy));
+    return this;
+  }
+
+  /** Replaces the endpoints of an already declared cluster (ready/serving/terminating as given). */
+  public Snap endpoints(String cluster, Endpoint... eps) {
+    endpoints.put(cluster, List.of(eps));
+    return this;
+  }
+
   public Snap listener(String name, int port, String hostname) {
     listeners.put(name, new ListenerDraft(name, port, hostname, null, new LinkedHashMap<>()));
     return this;
