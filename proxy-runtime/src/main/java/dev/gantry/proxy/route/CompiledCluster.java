@@ -7,11 +7,13 @@ import dev.gantry.model.routing.backend.ActiveHealthCheck;
 import dev.gantry.model.routing.backend.BackendPolicy;
 import dev.gantry.model.routing.backend.CircuitBreaker;
 import dev.gantry.model.routing.backend.ConnectionSettings;
+import dev.gantry.model.routing.backend.HashOn;
 import dev.gantry.model.routing.backend.LoadBalancing;
 import dev.gantry.model.routing.backend.OutlierDetection;
 import dev.gantry.model.routing.backend.RetryBudget;
 import dev.gantry.proxy.balance.EndpointSet;
 import dev.gantry.proxy.balance.LoadBalancer;
+import dev.gantry.proxy.balance.LoadBalancers;
 import dev.gantry.proxy.upstream.ClusterLoad;
 import dev.gantry.proxy.upstream.ClusterMember;
 import dev.gantry.proxy.upstream.MemberSet;
@@ -21,7 +23,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A cluster of one compiled config: its endpoints over live, reload-surviving state, a load
@@ -44,6 +45,7 @@ public final class CompiledCluster {
   private final LoadBalancer fallbackBalancer;
   private final List<ClusterMember> members;
   private final Map<String, ClusterMember> byKey;
+  private final HashOn hashOn;
 
   public CompiledCluster(Cluster cluster, List<Endpoint> endpoints, UpstreamRegistry registry) {
     this.name = cluster.name();
@@ -77,28 +79,13 @@ public final class CompiledCluster {
     all.addAll(servingMembers);
     this.members = List.copyOf(all);
     LoadBalancing lb = policy.effectiveLoadBalancing();
-    this.readyBalancer = balancer(lb, keysOf(readyMembers));
-    this.fallbackBalancer = balancer(lb, keysOf(servingMembers));
+    this.readyBalancer = LoadBalancers.create(lb, keysOf(readyMembers));
+    this.fallbackBalancer = LoadBalancers.create(lb, keysOf(servingMembers));
+    this.hashOn = lb.type() == LoadBalancing.Type.CONSISTENT_HASH ? lb.hashOn() : null;
   }
 
   private static List<String> keysOf(List<ClusterMember> ms) {
     return ms.stream().map(ClusterMember::key).toList();
-  }
-
-  // Replaced by LoadBalancers.create once the balancers land on main.
-  private static LoadBalancer balancer(LoadBalancing config, List<String> keys) {
-    AtomicInteger next = new AtomicInteger();
-    return (set, hash) -> {
-      int n = set.size();
-      int start = Math.floorMod(next.getAndIncrement(), Math.max(1, n));
-      for (int k = 0; k < n; k++) {
-        int i = (start + k) % n;
-        if (set.available(i)) {
-          return i;
-        }
-      }
-      return LoadBalancer.NONE;
-    };
   }
 
   public String name() {
@@ -115,6 +102,11 @@ public final class CompiledCluster {
 
   public LoadBalancing loadBalancing() {
     return policy.effectiveLoadBalancing();
+  }
+
+  /** What a CONSISTENT_HASH cluster hashes, or null for the other algorithms. */
+  public HashOn hashOn() {
+    return hashOn;
   }
 
   public ActiveHealthCheck activeHealthCheck() {
@@ -146,7 +138,10 @@ public final class CompiledCluster {
     return !members.isEmpty();
   }
 
-  /** An available endpoint for a request whose key hashes to {@code hash}, or null. */
+  /**
+   * An available endpoint for a request whose key hashes to {@code hash} ({@link
+   * dev.gantry.proxy.balance.RequestHash#NO_HASH} when there is none), or null.
+   */
   public ClusterMember pick(long hash) {
     int i = readyBalancer.pick(ready, hash);
     if (i != LoadBalancer.NONE) {

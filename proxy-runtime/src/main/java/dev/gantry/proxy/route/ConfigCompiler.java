@@ -271,7 +271,8 @@ public final class ConfigCompiler {
         backendMs,
         rule.retry(),
         codes,
-        needsBody);
+        needsBody,
+        rule.sessionPersistence());
   }
 
   private static boolean hasMirror(List<Filter> filters) {

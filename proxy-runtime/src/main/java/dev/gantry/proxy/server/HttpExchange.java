@@ -2,6 +2,7 @@ package dev.gantry.proxy.server;
 
 import dev.gantry.model.routing.AppProtocol;
 import dev.gantry.model.routing.backend.ConnectionSettings;
+import dev.gantry.proxy.balance.RequestHash;
 import dev.gantry.proxy.filter.CorsPolicy;
 import dev.gantry.proxy.filter.FilterStep;
 import dev.gantry.proxy.filter.HeaderOps;
@@ -21,6 +22,7 @@ import dev.gantry.proxy.route.UpstreamEndpoint;
 import dev.gantry.proxy.tls.SniListenerHandler;
 import dev.gantry.proxy.upstream.ClusterLoad;
 import dev.gantry.proxy.upstream.ClusterMember;
+import dev.gantry.proxy.upstream.RequestAffinity;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -122,8 +124,11 @@ final class HttpExchange implements UpstreamListener {
   /** Attempts that failed to connect and went to another endpoint (at most one). */
   private int connectRetries;
 
-  /** The request hash for consistent hashing, or 0. */
-  private long hash;
+  /** The request hash for consistent hashing, or NO_HASH. */
+  private long hash = RequestHash.NO_HASH;
+
+  /** The request's hash key and session, or null when neither applies. */
+  private RequestAffinity affinity;
 
   // What this exchange counts against its cluster and endpoint, released exactly once.
   private boolean admitted;
@@ -292,6 +297,12 @@ final class HttpExchange implements UpstreamListener {
       return;
     }
     admitted = true;
+    affinity =
+        RequestAffinity.of(
+            rule.sessionPersistence(), cluster, headers, ctx.channel().remoteAddress());
+    if (affinity != null) {
+      hash = affinity.hash();
+    }
     websocket = wsUpgrade && cluster.protocol() == AppProtocol.WS;
     upstreamHeaders = prepareUpstreamHeaders(headers, hostHeader, chunked);
     if (websocket) {
@@ -507,7 +518,13 @@ final class HttpExchange implements UpstreamListener {
     generation++;
     ClusterMember previous = member;
     endAttemptCount();
-    member = previous == null ? cluster.pick(hash) : cluster.pickOther(hash, previous);
+    if (previous != null) {
+      member = cluster.pickOther(hash, previous);
+    } else if (affinity != null && affinity.sticky() != null) {
+      member = affinity.sticky();
+    } else {
+      member = cluster.pick(hash);
+    }
     if (member == null) {
       // Every endpoint is unhealthy or ejected.
       rt.metrics().upstreamError(cluster.name(), "no_healthy_endpoint");
@@ -713,6 +730,9 @@ final class HttpExchange implements UpstreamListener {
       }
       if (rateLimitHeader != null) {
         h.set(RATELIMIT, rateLimitHeader);
+      }
+      if (affinity != null) {
+        affinity.decorate(h, member);
       }
       if (!h.contains(HttpHeaderNames.CONTENT_LENGTH) && code != 204 && code != 304) {
         h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);

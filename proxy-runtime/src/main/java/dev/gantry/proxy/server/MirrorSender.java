@@ -1,5 +1,6 @@
 package dev.gantry.proxy.server;
 
+import dev.gantry.proxy.balance.RequestHash;
 import dev.gantry.proxy.route.CompiledCluster;
 import dev.gantry.proxy.route.UpstreamEndpoint;
 import dev.gantry.proxy.upstream.ClusterMember;
@@ -49,7 +50,7 @@ final class MirrorSender implements UpstreamListener {
 
   /** Sends the copy; takes ownership of {@code body}. */
   static void send(ProxyRuntime rt, EventLoop loop, Copy copy, ByteBuf body) {
-    ClusterMember member = copy.cluster().pick(0);
+    ClusterMember member = copy.cluster().pick(RequestHash.NO_HASH);
     if (member == null) {
       body.release();
       rt.metrics().upstreamError(copy.cluster().name(), "mirror_no_endpoint");

@@ -1,5 +1,6 @@
 package dev.gantry.proxy.upstream;
 
+import dev.gantry.proxy.balance.LoadBalancers;
 import dev.gantry.proxy.route.UpstreamEndpoint;
 
 /**
@@ -21,11 +22,9 @@ public final class ClusterMember {
     this.state = state;
   }
 
-  /** "ip:port" ("[v6]:port"): the endpoint's name in balancer keys, session tokens and meters. */
+  /** "ip:port": the endpoint's name in balancer keys, session tokens and meters. */
   public static String keyOf(UpstreamEndpoint endpoint) {
-    var a = endpoint.address();
-    String host = a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress();
-    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
+    return LoadBalancers.key(endpoint.address());
   }
 
   public String cluster() {

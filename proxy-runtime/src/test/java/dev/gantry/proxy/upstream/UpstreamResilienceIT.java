@@ -118,7 +118,8 @@ class UpstreamResilienceIT {
 
       // A reload keeps the ejection: the dead endpoint is still in the config and stays out.
       f.apply(snap.route("http", "reloaded.example", prefix("/"), forward("kill-rule-2", "kill")));
-      Thread.sleep(2500);
+      // Enough requests after the kill for a 0.1 % bound to mean something (bounded in time).
+      millisUntil(() -> load.total() - totalAtOneSecond >= 1500, 10_000);
       load.stop();
 
       double connectErrorsAtEnd = counter("gantry.upstream.errors", "kill", "kind", "connect");
@@ -155,7 +156,7 @@ class UpstreamResilienceIT {
 
   @Test
   void activeHealthCheckTakesAnEndpointOutWithinTwoIntervalsAndBringsItBack() throws Exception {
-    long interval = 200;
+    long interval = 250;
     try (ControlledBackend h1 = new ControlledBackend("h1");
         ControlledBackend h2 = new ControlledBackend("h2");
         ControlledBackend h3 = new ControlledBackend("h3")) {
@@ -164,7 +165,7 @@ class UpstreamResilienceIT {
               null,
               null,
               new ActiveHealthCheck(
-                  ControlledBackend.HEALTH_PATH, null, List.of(), interval, 100, 1, 2),
+                  ControlledBackend.HEALTH_PATH, null, List.of(), interval, 200, 1, 2),
               null,
               null,
               null,
@@ -195,10 +196,10 @@ class UpstreamResilienceIT {
               + " %d requests to it while down, up after %d ms, %d requests after recovery,"
               + " %d of %d failed%n",
           interval, downMs, whileDown, upMs, h2.requests() - atUp, load.failed(), load.total());
-      // Two intervals, plus scheduling slack on a loaded CI machine.
-      assertThat(downMs).as("marked down within two intervals").isBetween(0L, 2 * interval + 150);
+      // Two intervals, plus slack for timers on a loaded 2-core CI machine.
+      assertThat(downMs).as("marked down within two intervals").isBetween(0L, 2 * interval + 200);
       assertThat(whileDown).as("no traffic while unhealthy").isZero();
-      assertThat(upMs).as("marked up again").isBetween(0L, 2 * interval + 150);
+      assertThat(upMs).as("marked up again").isBetween(0L, 2 * interval + 200);
       assertThat(h2.requests()).as("used again after recovery").isGreaterThan(atUp);
       assertThat(load.failed()).isZero();
     }
@@ -227,8 +228,10 @@ class UpstreamResilienceIT {
               + " %d failed%n",
           load.count("fast1"), load.count("fast2"), slow.requests(), load.total(), load.failed());
       assertThat(load.failed()).isZero();
-      assertThat(fast).as("the fast endpoints keep serving").isGreaterThan(500);
-      assertThat(slow.requests()).as("the slow endpoint gets little").isLessThan(fast / 50);
+      // Round robin would send the slow endpoint a third of the requests and hold every client
+      // on it for 2 s; least request leaves it a few while the fast ones take the load.
+      assertThat(fast).as("the fast endpoints keep serving").isGreaterThan(20 * slow.requests());
+      assertThat(slow.requests()).as("the slow endpoint gets little").isLessThan(load.total() / 20);
     }
   }
 
