@@ -597,7 +597,9 @@ final class HttpExchange implements UpstreamListener {
     HttpRequest head =
         new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), upstreamUri, headers);
     upstream.write(head, upstream.voidPromise());
-    if (attempt == 1) {
+    if (attempts == 1) {
+      // The first attempt (possibly on a second endpoint after a refused connect): the body
+      // queued while connecting goes now, the rest streams through onRequestContent.
       if (queued != null) {
         HttpContent c;
         while ((c = queued.poll()) != null) {

@@ -39,6 +39,11 @@ public final class ControlledBackend implements AutoCloseable {
   public volatile long delayMs;
   private final AtomicLong requests = new AtomicLong();
   private final AtomicLong probes = new AtomicLong();
+  private final AtomicLong connections = new AtomicLong();
+  private final io.netty.channel.group.ChannelGroup open =
+      new io.netty.channel.group.DefaultChannelGroup(
+          io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
+  private volatile boolean closed;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger maxInFlight = new AtomicInteger();
 
@@ -50,10 +55,16 @@ public final class ControlledBackend implements AutoCloseable {
         new ServerBootstrap()
             .group(group)
             .channel(t.serverChannel())
+            .childOption(io.netty.channel.ChannelOption.TCP_NODELAY, true)
             .childHandler(
                 new ChannelInitializer<Channel>() {
                   @Override
                   protected void initChannel(Channel ch) {
+                    connections.incrementAndGet();
+                    open.add(ch);
+                    if (closed) {
+                      ch.close(); // accepted while being killed
+                    }
                     ch.pipeline()
                         .addLast(
                             new HttpServerCodec(),
@@ -77,6 +88,11 @@ public final class ControlledBackend implements AutoCloseable {
   /** Traffic requests received (health probes excluded). */
   public long requests() {
     return requests.get();
+  }
+
+  /** Connections accepted so far (probes included). */
+  public long connections() {
+    return connections.get();
   }
 
   public long probes() {
@@ -133,9 +149,22 @@ public final class ControlledBackend implements AutoCloseable {
     }
   }
 
+  /**
+   * Dies like a killed process: the listener and every open connection close now (an event loop
+   * shutdown alone can leave a connection accepted during the shutdown open and silent).
+   */
+  public synchronized void kill() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    server.close().syncUninterruptibly();
+    open.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+
   @Override
   public void close() {
-    server.close().syncUninterruptibly();
-    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    kill();
   }
 }

@@ -16,6 +16,8 @@ import java.util.function.Function;
  */
 public final class LoadLoop implements AutoCloseable {
   private final List<Thread> threads = new CopyOnWriteArrayList<>();
+  private final List<String> failures = new CopyOnWriteArrayList<>();
+  private final long createdNanos = System.nanoTime();
   private volatile boolean running = true;
   private final LongAdder total = new LongAdder();
   private final LongAdder failed = new LongAdder();
@@ -36,6 +38,7 @@ public final class LoadLoop implements AutoCloseable {
               () -> {
                 RawHttp c = null;
                 while (running) {
+                  long t0 = System.nanoTime();
                   try {
                     if (c == null) {
                       c = new RawHttp(proxyPort);
@@ -43,14 +46,15 @@ public final class LoadLoop implements AutoCloseable {
                     RawHttp.Response r = c.get(host, path);
                     total.increment();
                     byStatus.computeIfAbsent(r.status(), s -> new LongAdder()).increment();
-                    if (r.status() / 100 == 2) {
-                      String b = key.apply(r);
+                    String b = r.status() / 100 == 2 ? key.apply(r) : null;
+                    if (b != null) {
                       byBackend.computeIfAbsent(b, x -> new LongAdder()).increment();
                       lastSeenNanos
                           .computeIfAbsent(b, x -> new AtomicLong())
                           .set(System.nanoTime());
                     } else {
                       failed.increment();
+                      note(t0, "status " + r.status() + " " + r.headers());
                     }
                     if ("close".equalsIgnoreCase(r.header("connection"))) {
                       c.close();
@@ -60,6 +64,7 @@ public final class LoadLoop implements AutoCloseable {
                     total.increment();
                     failed.increment();
                     byStatus.computeIfAbsent(-1, s -> new LongAdder()).increment();
+                    note(t0, e.toString());
                     closeQuietly(c);
                     c = null;
                   }
@@ -71,6 +76,22 @@ public final class LoadLoop implements AutoCloseable {
       threads.add(t);
       t.start();
     }
+  }
+
+  private void note(long startNanos, String what) {
+    if (failures.size() < 20) {
+      failures.add(
+          String.format(
+              "after %d ms (took %d ms): %s",
+              (startNanos - createdNanos) / 1_000_000,
+              (System.nanoTime() - startNanos) / 1_000_000,
+              what));
+    }
+  }
+
+  /** The first failures: when, how long they took, what they were. */
+  public List<String> failures() {
+    return List.copyOf(failures);
   }
 
   private static void closeQuietly(RawHttp c) {
