@@ -160,6 +160,13 @@ class UpstreamResilienceIT {
           .as("no request sent to the killed endpoint later than 1 s after the kill")
           .isEqualTo(connectErrorsAtOneSecond);
       assertThat(counter("gantry.upstream.ejections", "kill")).isEqualTo(1.0);
+      String scrape = f.registry.scrape();
+      assertThat(scrape)
+          .contains("gantry_upstream_ejections_total{cluster=\"kill\",gateway=\"ns/gw\"} 1.0")
+          .contains(
+              "gantry_upstream_endpoint_healthy{cluster=\"kill\",endpoint=\""
+                  + key(k3.port())
+                  + "\",gateway=\"ns/gw\"} 0.0");
     }
   }
 
