@@ -8,6 +8,8 @@ import dev.gantry.proxy.upstream.EndpointState;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
@@ -18,6 +20,7 @@ import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
@@ -41,12 +44,8 @@ final class UpstreamPool {
 
   /** An h2c connection and the streams it carries now. */
   private static final class H2Connection {
-    final Future<Channel> channel;
+    Future<Channel> channel;
     int streams;
-
-    H2Connection(Future<Channel> channel) {
-      this.channel = channel;
-    }
 
     boolean usable() {
       return !channel.isDone() || (channel.isSuccess() && channel.getNow().isActive());
@@ -91,14 +90,15 @@ final class UpstreamPool {
       return h2ConnectionWithRoom(endpoint, settings) == null;
     }
     ArrayDeque<Channel> q = idle.get(endpoint);
-    if (q != null) {
-      for (Channel ch : q) {
-        if (ch.isActive()) {
-          return false;
-        }
-      }
+    if (q == null) {
+      return true;
     }
-    return true;
+    // acquire takes the last one: drop dead ones from that end (no iterator on the hot path).
+    Channel last;
+    while ((last = q.peekLast()) != null && !last.isActive()) {
+      q.pollLast();
+    }
+    return last == null;
   }
 
   /** A fresh HTTP/1.1 connection that is never pooled (WebSocket upgrades keep it for good). */
@@ -196,6 +196,7 @@ final class UpstreamPool {
     if (existing != null) {
       return existing;
     }
+    H2Connection c = new H2Connection();
     ChannelFuture cf =
         bootstrap(settings)
             .handler(
@@ -205,11 +206,24 @@ final class UpstreamPool {
                     ch.pipeline()
                         .addLast(
                             Http2FrameCodecBuilder.forClient().build(),
+                            new IdleStateHandler(
+                                0, 0, settings.idleTimeoutMs(), TimeUnit.MILLISECONDS),
+                            new ChannelInboundHandlerAdapter() {
+                              @Override
+                              public void userEventTriggered(ChannelHandlerContext ctx, Object e) {
+                                // Idle with no open stream: nothing waits on it, close (GOAWAY).
+                                if (e instanceof IdleStateEvent && c.streams == 0) {
+                                  ctx.close();
+                                } else {
+                                  ctx.fireUserEventTriggered(e);
+                                }
+                              }
+                            },
                             new Http2MultiplexHandler(new UpstreamHandler(0)));
                   }
                 })
             .connect(member.endpoint().address());
-    H2Connection c = new H2Connection(track(cf, member.state()));
+    c.channel = track(cf, member.state());
     h2Connections.computeIfAbsent(member.endpoint(), e -> new ArrayList<>(1)).add(c);
     return c;
   }

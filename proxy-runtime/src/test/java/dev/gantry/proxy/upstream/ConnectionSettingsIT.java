@@ -94,6 +94,25 @@ class ConnectionSettingsIT {
   }
 
   @Test
+  void idleH2cConnectionsCloseAfterTheIdleTimeout() throws Exception {
+    f.apply(
+        f.snap()
+            .cluster("h2-idle", AppProtocol.H2C, f.v2.port())
+            .policy("h2-idle", policy(null, new ConnectionSettings(5_000, 300, 0, 100)))
+            .listener("http", 80, null)
+            .route("http", "*", prefix("/"), forward("h2-idle-rule", "h2-idle")));
+    assertThat(f.get(80, "x", "/").status()).isEqualTo(200);
+    EndpointState s = state("h2-idle", f.v2.port(), AppProtocol.H2C);
+    assertThat(s.openConnections()).isEqualTo(1);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (s.openConnections() > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(s.openConnections()).as("h2c connection closed after 300 ms idle").isZero();
+    assertThat(f.get(80, "x", "/").status()).as("a new one opens on demand").isEqualTo(200);
+  }
+
+  @Test
   void h2cOpensAnotherConnectionBeyondMaxConcurrentStreams() throws Exception {
     f.apply(
         f.snap()

@@ -218,6 +218,19 @@ class UpstreamResilienceIT {
       assertThat(upMs).as("marked up again").isBetween(0L, 2 * interval + 200);
       assertThat(h2.requests()).as("used again after recovery").isGreaterThan(atUp);
       assertThat(load.failed()).isZero();
+
+      // An endpoint that leaves the config is no longer probed.
+      f.apply(
+          f.snap()
+              .cluster("checked", h1.port(), h3.port())
+              .policy("checked", policy)
+              .listener("http", 80, null)
+              .route("http", "*", prefix("/"), forward("checked-rule", "checked")));
+      Thread.sleep(interval); // a probe already under way may still land
+      long probesAfterRemoval = h2.probes();
+      Thread.sleep(3 * interval);
+      assertThat(h2.probes()).as("no probes after removal").isEqualTo(probesAfterRemoval);
+      assertThat(h1.probes()).as("the others are still probed").isPositive();
     }
   }
 
