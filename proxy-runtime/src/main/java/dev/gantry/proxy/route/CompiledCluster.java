@@ -46,6 +46,7 @@ public final class CompiledCluster {
   private final List<ClusterMember> members;
   private final Map<String, ClusterMember> byKey;
   private final HashOn hashOn;
+  private final List<UpstreamEndpoint> readyEndpoints;
 
   public CompiledCluster(Cluster cluster, List<Endpoint> endpoints, UpstreamRegistry registry) {
     this.name = cluster.name();
@@ -78,6 +79,7 @@ public final class CompiledCluster {
     List<ClusterMember> all = new ArrayList<>(readyMembers);
     all.addAll(servingMembers);
     this.members = List.copyOf(all);
+    this.readyEndpoints = readyMembers.stream().map(ClusterMember::endpoint).toList();
     LoadBalancing lb = policy.effectiveLoadBalancing();
     this.readyBalancer = LoadBalancers.create(lb, keysOf(readyMembers));
     this.fallbackBalancer = LoadBalancers.create(lb, keysOf(servingMembers));
@@ -94,6 +96,15 @@ public final class CompiledCluster {
 
   public AppProtocol protocol() {
     return protocol;
+  }
+
+  /**
+   * The endpoints new requests are balanced over: the ready ones. Endpoints that are only serving
+   * while terminating stand in when no ready one is available, but their connections are not pooled
+   * (they drain, see RoutedEndpoints).
+   */
+  public List<UpstreamEndpoint> endpoints() {
+    return readyEndpoints;
   }
 
   public BackendPolicy policy() {

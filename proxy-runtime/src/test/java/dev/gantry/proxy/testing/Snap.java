@@ -93,7 +93,16 @@ public final class Snap {
 
   /** Replaces the endpoints of an already declared cluster (ready/serving/terminating as given). */
   public Snap endpoints(String cluster, Endpoint... eps) {
-    endpoints.put(cluster, List.of(eps));
+    endpoints.put(cluster, new ArrayList<>(List.of(eps)));
+    return this;
+  }
+
+  /**
+   * Adds to cluster {@code name} an endpoint 127.0.0.1:{@code port} that is terminating (its pod is
+   * shutting down): not ready, still serving, as an EndpointSlice reports it.
+   */
+  public Snap terminatingEndpoint(String name, int port) {
+    endpoints.get(name).add(new Endpoint("127.0.0.1", port, false, true, true, null));
     return this;
   }
 
