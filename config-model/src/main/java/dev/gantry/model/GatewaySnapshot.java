@@ -2,8 +2,10 @@ package dev.gantry.model;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import dev.gantry.model.endpoints.EndpointsConfig;
+import dev.gantry.model.routing.Cluster;
 import dev.gantry.model.routing.Listener;
 import dev.gantry.model.routing.RoutingConfig;
+import dev.gantry.model.secrets.CaBundle;
 import dev.gantry.model.secrets.SecretsConfig;
 import dev.gantry.model.secrets.TlsCertificate;
 import java.util.HashSet;
@@ -79,6 +81,10 @@ public record GatewaySnapshot(
     for (TlsCertificate c : secrets.certificates()) {
       certNames.add(c.name());
     }
+    Set<String> bundleNames = new HashSet<>();
+    for (CaBundle b : secrets.caBundles()) {
+      bundleNames.add(b.name());
+    }
     List<Listener> listeners = routing.listeners();
     for (int i = 0; i < listeners.size(); i++) {
       Listener l = listeners.get(i);
@@ -93,6 +99,28 @@ public record GatewaySnapshot(
               .at("tls")
               .fail("certificates[" + c + "]", name, "the name of a certificate in secrets");
         }
+      }
+      if (l.tls().clientValidation() != null) {
+        requireBundles(
+            v.at("routing").at("listeners", i).at("tls").at("clientValidation"),
+            l.tls().clientValidation().caBundles(),
+            bundleNames);
+      }
+    }
+    List<Cluster> clusters = routing.clusters();
+    for (int i = 0; i < clusters.size(); i++) {
+      Cluster c = clusters.get(i);
+      if (c != null && c.tls() != null) {
+        requireBundles(
+            v.at("routing").at("clusters", i).at("tls"), c.tls().caBundles(), bundleNames);
+      }
+    }
+  }
+
+  private static void requireBundles(Validator v, List<String> names, Set<String> bundleNames) {
+    for (int b = 0; b < names.size(); b++) {
+      if (!bundleNames.contains(names.get(b))) {
+        v.fail("caBundles[" + b + "]", names.get(b), "the name of a CA bundle in secrets");
       }
     }
   }

@@ -361,7 +361,9 @@ class HelmChartTest {
     RenderedObjects objects = RenderedObjects.parse(render(DEFAULTS));
     ClusterRole role = objects.typed(objects.single("ClusterRole"), ClusterRole.class);
     Permissions granted = Permissions.of(role.getRules());
-    for (String r : List.of("gatewayclasses", "gateways", "httproutes", "referencegrants")) {
+    for (String r :
+        List.of(
+            "gatewayclasses", "gateways", "httproutes", "referencegrants", "backendtlspolicies")) {
       assertThat(granted.allows("gateway.networking.k8s.io", r, "get", "list", "watch"))
           .as(r)
           .isTrue();
@@ -371,7 +373,7 @@ class HelmChartTest {
     }
     assertThat(granted.allows("gateway.networking.k8s.io", "gatewayclasses/finalizers", "update"))
         .isTrue();
-    for (String r : List.of("services", "secrets", "namespaces")) {
+    for (String r : List.of("services", "secrets", "configmaps", "namespaces")) {
       assertThat(granted.allows("", r, "get", "list", "watch")).as(r).isTrue();
     }
     assertThat(granted.allows("discovery.k8s.io", "endpointslices", "get", "list", "watch"))
@@ -565,8 +567,8 @@ class HelmChartTest {
 
   @Test
   void crdSchemaCheckCatchesWhatTheApiServerWouldPrune() throws Exception {
-    // The checker itself: a typo, a bad enum and a wrong type in a GantryProxyConfig are all
-    // reported.
+    // The checker itself: a typo, a bad enum, a wrong type and a too-short string in a
+    // GantryProxyConfig are all reported.
     RenderedObjects objects = RenderedObjects.parse(render(DEFAULTS));
     JsonNode schema = gantryCrdSchema(objects, "gantryproxyconfigs.gantry.dev");
     JsonNode bad =
@@ -579,7 +581,7 @@ class HelmChartTest {
               replica: 2
               logLevel: verbose
               service: {type: LoadBalancer, annotations: {a: 1}}
-              resources: {requests: {cpu: 500m, memory: lots}}
+              image: {repository: ""}
             """);
     assertThat(CrdSchemaCheck.violations(bad, schema, "$"))
         .anySatisfy(v -> assertThat(v).startsWith("$.spec.replica: present"))
@@ -587,7 +589,8 @@ class HelmChartTest {
             v -> assertThat(v).startsWith("$.spec.logLevel: \"verbose\"").contains("one of"))
         .anySatisfy(
             v -> assertThat(v).startsWith("$.spec.service.annotations.a: 1 (expected: a string)"))
-        .anySatisfy(v -> assertThat(v).startsWith("$.spec.resources.requests.memory: \"lots\""))
+        .anySatisfy(
+            v -> assertThat(v).startsWith("$.spec.image.repository: \"\" (expected: at least"))
         .hasSize(4);
   }
 

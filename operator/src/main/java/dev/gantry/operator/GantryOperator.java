@@ -10,6 +10,7 @@ import dev.gantry.operator.status.LeaseLeadership;
 import dev.gantry.operator.status.StatusFlusher;
 import dev.gantry.operator.status.StatusWriter;
 import dev.gantry.operator.stream.EndpointsFastPath;
+import dev.gantry.operator.stream.FleetReplicas;
 import dev.gantry.operator.stream.ProxyAcks;
 import dev.gantry.operator.stream.SnapshotServer;
 import dev.gantry.operator.stream.SnapshotStore;
@@ -202,7 +203,8 @@ public final class GantryOperator implements AutoCloseable {
         });
 
     EndpointsFastPath fastPath = new EndpointsFastPath(store, new EndpointsResolver(caches));
-    SnapshotServer server = SnapshotServer.start(options.grpcAddress(), store, acks);
+    FleetReplicas fleetReplicas = new FleetReplicas();
+    SnapshotServer server = SnapshotServer.start(options.grpcAddress(), store, acks, fleetReplicas);
     Operator operator =
         new Operator(
             o ->
@@ -210,7 +212,7 @@ public final class GantryOperator implements AutoCloseable {
                     .withCloseClientOnStop(false)
                     .checkingCRDAndValidateLocalModel(false)
                     .withConcurrentReconciliationThreads(4));
-    operator.register(new GatewayReconciler(pipeline, caches, fastPath));
+    operator.register(new GatewayReconciler(pipeline, caches, fastPath, fleetReplicas));
     operator.register(new GatewayClassReconciler(pipeline));
     operator.start();
     Gauge.builder("gantry.operator.connected.proxies", acks, ProxyAcks::connectedProxies)

@@ -142,9 +142,13 @@ class OperatorIT {
     startOperator(null, "op-a");
     var client = cluster.client();
     String name = "gantry-gw";
+    // The applier creates the fleet one object after the other, the PodDisruptionBudget last.
     await()
         .atMost(WAIT)
-        .until(() -> client.apps().deployments().inNamespace("infra").withName(name).get() != null);
+        .until(
+            () ->
+                client.policy().v1().podDisruptionBudget().inNamespace("infra").withName(name).get()
+                    != null);
     Gateway gw = gatewayLive();
 
     Deployment d = client.apps().deployments().inNamespace("infra").withName(name).get();

@@ -6,6 +6,7 @@ import dev.gantry.model.GatewaySnapshot;
 import dev.gantry.translator.backend.BackendRefResolver;
 import dev.gantry.translator.backend.EndpointsTranslator;
 import dev.gantry.translator.backendpolicy.BackendPolicyTranslator;
+import dev.gantry.translator.backendtls.BackendTlsPolicyTranslator;
 import dev.gantry.translator.gateway.GatewayClassTranslator;
 import dev.gantry.translator.gateway.GatewayContext;
 import dev.gantry.translator.gateway.GatewayStatusBuilder;
@@ -19,6 +20,7 @@ import dev.gantry.translator.snapshot.SnapshotAssembler;
 import dev.gantry.translator.status.Conditions;
 import dev.gantry.translator.status.ConditionsBuilder;
 import dev.gantry.translator.support.ResourceIndex;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatus;
@@ -138,6 +140,10 @@ public final class GatewayApiTranslator {
     List<BackendPolicy> backendPolicies =
         new BackendPolicyTranslator()
             .translate(resources.backendPolicies(), resources.services(), snapshots, now);
+    // BackendTLSPolicies likewise: they only add TLS to clusters already in the snapshots.
+    List<BackendTLSPolicy> tlsPolicies =
+        new BackendTlsPolicyTranslator(index)
+            .translate(resources.backendTlsPolicies(), snapshots, now);
     gatewayStatuses.sort(
         java.util.Comparator.comparing((Gateway g) -> g.getMetadata().getNamespace())
             .thenComparing(g -> g.getMetadata().getName()));
@@ -147,7 +153,8 @@ public final class GatewayApiTranslator {
         gatewayStatuses,
         routes,
         policies,
-        backendPolicies);
+        backendPolicies,
+        tlsPolicies);
   }
 
   /**

@@ -2,11 +2,13 @@ package dev.gantry.translator;
 
 import dev.gantry.api.v1alpha1.BackendPolicy;
 import dev.gantry.api.v1alpha1.RateLimitPolicy;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
@@ -31,7 +33,36 @@ public record ResourceSnapshot(
     List<Secret> secrets,
     List<Namespace> namespaces,
     List<RateLimitPolicy> rateLimitPolicies,
-    List<BackendPolicy> backendPolicies) {
+    List<BackendPolicy> backendPolicies,
+    List<ConfigMap> configMaps,
+    List<BackendTLSPolicy> backendTlsPolicies) {
+
+  /** A snapshot without ConfigMaps and BackendTLSPolicies (the form before they were read). */
+  public ResourceSnapshot(
+      List<GatewayClass> gatewayClasses,
+      List<Gateway> gateways,
+      List<HTTPRoute> httpRoutes,
+      List<ReferenceGrant> referenceGrants,
+      List<Service> services,
+      List<EndpointSlice> endpointSlices,
+      List<Secret> secrets,
+      List<Namespace> namespaces,
+      List<RateLimitPolicy> rateLimitPolicies,
+      List<BackendPolicy> backendPolicies) {
+    this(
+        gatewayClasses,
+        gateways,
+        httpRoutes,
+        referenceGrants,
+        services,
+        endpointSlices,
+        secrets,
+        namespaces,
+        rateLimitPolicies,
+        backendPolicies,
+        null,
+        null);
+  }
 
   /** A snapshot without BackendPolicies (the form before they existed). */
   public ResourceSnapshot(
@@ -54,7 +85,7 @@ public record ResourceSnapshot(
         secrets,
         namespaces,
         rateLimitPolicies,
-        null);
+        (List<BackendPolicy>) null);
   }
 
   /** A snapshot without RateLimitPolicies (the form before they existed). */
@@ -94,6 +125,8 @@ public record ResourceSnapshot(
     namespaces = sorted(namespaces);
     rateLimitPolicies = sorted(rateLimitPolicies);
     backendPolicies = sorted(backendPolicies);
+    configMaps = sorted(configMaps);
+    backendTlsPolicies = sorted(backendTlsPolicies);
   }
 
   /**
@@ -111,6 +144,8 @@ public record ResourceSnapshot(
     List<Namespace> namespaces = new ArrayList<>();
     List<RateLimitPolicy> policies = new ArrayList<>();
     List<BackendPolicy> backendPolicies = new ArrayList<>();
+    List<ConfigMap> configMaps = new ArrayList<>();
+    List<BackendTLSPolicy> tlsPolicies = new ArrayList<>();
     for (HasMetadata o : objects) {
       switch (o) {
         case GatewayClass c -> classes.add(c);
@@ -123,6 +158,8 @@ public record ResourceSnapshot(
         case Namespace n -> namespaces.add(n);
         case RateLimitPolicy p -> policies.add(p);
         case BackendPolicy p -> backendPolicies.add(p);
+        case ConfigMap m -> configMaps.add(m);
+        case BackendTLSPolicy p -> tlsPolicies.add(p);
         default -> {}
       }
     }
@@ -136,7 +173,9 @@ public record ResourceSnapshot(
         secrets,
         namespaces,
         policies,
-        backendPolicies);
+        backendPolicies,
+        configMaps,
+        tlsPolicies);
   }
 
   public static ResourceSnapshot empty() {

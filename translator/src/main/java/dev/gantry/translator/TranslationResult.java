@@ -3,6 +3,7 @@ package dev.gantry.translator;
 import dev.gantry.api.v1alpha1.BackendPolicy;
 import dev.gantry.api.v1alpha1.RateLimitPolicy;
 import dev.gantry.model.GatewaySnapshot;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
@@ -23,6 +24,8 @@ import java.util.SortedMap;
  *     controller computed
  * @param backendPolicies every BackendPolicy with its {@code status.ancestors} entries of our
  *     controller computed
+ * @param backendTlsPolicies every BackendTLSPolicy with its {@code status.ancestors} entries of our
+ *     controller computed
  */
 public record TranslationResult(
     SortedMap<String, GatewaySnapshot> snapshots,
@@ -30,11 +33,24 @@ public record TranslationResult(
     List<Gateway> gateways,
     List<HTTPRoute> httpRoutes,
     List<RateLimitPolicy> rateLimitPolicies,
-    List<BackendPolicy> backendPolicies) {
+    List<BackendPolicy> backendPolicies,
+    List<BackendTLSPolicy> backendTlsPolicies) {
 
   public TranslationResult {
     rateLimitPolicies = rateLimitPolicies == null ? List.of() : rateLimitPolicies;
     backendPolicies = backendPolicies == null ? List.of() : backendPolicies;
+    backendTlsPolicies = backendTlsPolicies == null ? List.of() : backendTlsPolicies;
+  }
+
+  /** A result without BackendTLSPolicies (the form before they existed). */
+  public TranslationResult(
+      SortedMap<String, GatewaySnapshot> snapshots,
+      List<GatewayClass> gatewayClasses,
+      List<Gateway> gateways,
+      List<HTTPRoute> httpRoutes,
+      List<RateLimitPolicy> rateLimitPolicies,
+      List<BackendPolicy> backendPolicies) {
+    this(snapshots, gatewayClasses, gateways, httpRoutes, rateLimitPolicies, backendPolicies, null);
   }
 
   /** A result without BackendPolicies (the form before they existed). */
@@ -44,7 +60,7 @@ public record TranslationResult(
       List<Gateway> gateways,
       List<HTTPRoute> httpRoutes,
       List<RateLimitPolicy> rateLimitPolicies) {
-    this(snapshots, gatewayClasses, gateways, httpRoutes, rateLimitPolicies, List.of());
+    this(snapshots, gatewayClasses, gateways, httpRoutes, rateLimitPolicies, List.of(), List.of());
   }
 
   /** A result without RateLimitPolicies (the form before they existed). */

@@ -13,11 +13,18 @@ import dev.gantry.model.routing.backend.BackendPolicy;
  * @param protocol how to speak to the endpoints
  * @param policy balancing, health and overload settings; {@code null} = {@link
  *     BackendPolicy#DEFAULT}
+ * @param tls TLS to the endpoints (BackendTLSPolicy); {@code null} = cleartext
  */
-public record Cluster(String name, SourceRef source, AppProtocol protocol, BackendPolicy policy) {
+public record Cluster(
+    String name, SourceRef source, AppProtocol protocol, BackendPolicy policy, BackendTls tls) {
 
   public Cluster {
     protocol = protocol == null ? AppProtocol.HTTP1 : protocol;
+  }
+
+  /** A cluster without backend TLS (the form before BackendTLSPolicy existed). */
+  public Cluster(String name, SourceRef source, AppProtocol protocol, BackendPolicy policy) {
+    this(name, source, protocol, policy, null);
   }
 
   /** A cluster with default backend settings. */
@@ -31,12 +38,17 @@ public record Cluster(String name, SourceRef source, AppProtocol protocol, Backe
   }
 
   public Cluster withPolicy(BackendPolicy p) {
-    return new Cluster(name, source, protocol, p);
+    return new Cluster(name, source, protocol, p, tls);
+  }
+
+  public Cluster withTls(BackendTls t) {
+    return new Cluster(name, source, protocol, policy, t);
   }
 
   public void validate(Validator v) {
     v.require(name != null && !name.isEmpty(), "name", name, "non-empty");
     v.require(source != null, "source", source, "non-null");
     v.nested("policy", policy, c -> policy.validate(c));
+    v.nested("tls", tls, c -> tls.validate(c));
   }
 }

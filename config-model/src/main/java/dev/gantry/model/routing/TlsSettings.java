@@ -14,8 +14,11 @@ import java.util.Set;
  * @param minVersion the lowest TLS protocol version accepted: {@code TLSv1.2} or {@code TLSv1.3};
  *     {@code null} = {@code TLSv1.2} (nothing older is ever offered). Optional and omitted from the
  *     canonical JSON when unset, so snapshots written before it existed keep their hashes.
+ * @param clientValidation client certificates required (or optional) on this listener; {@code null}
+ *     = no client certificate requested. Omitted from the canonical JSON when unset.
  */
-public record TlsSettings(List<String> certificates, String minVersion) {
+public record TlsSettings(
+    List<String> certificates, String minVersion, ClientValidation clientValidation) {
 
   /** The protocol versions a listener may require as its minimum. */
   public static final Set<String> MIN_VERSIONS = Set.of("TLSv1.2", "TLSv1.3");
@@ -27,7 +30,11 @@ public record TlsSettings(List<String> certificates, String minVersion) {
   }
 
   public TlsSettings(List<String> certificates) {
-    this(certificates, null);
+    this(certificates, null, null);
+  }
+
+  public TlsSettings(List<String> certificates, String minVersion) {
+    this(certificates, minVersion, null);
   }
 
   public void validate(Validator v) {
@@ -37,5 +44,6 @@ public record TlsSettings(List<String> certificates, String minVersion) {
         "minVersion",
         minVersion,
         "TLSv1.2 or TLSv1.3");
+    v.nested("clientValidation", clientValidation, c -> clientValidation.validate(c));
   }
 }

@@ -3,10 +3,12 @@ package dev.gantry.operator.input;
 import dev.gantry.api.v1alpha1.BackendPolicy;
 import dev.gantry.api.v1alpha1.RateLimitPolicy;
 import dev.gantry.translator.ResourceSnapshot;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendObjectReference;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPBackendRef;
@@ -100,6 +102,24 @@ public final class GatewayInputs {
       }
     }
 
+    // Client-certificate validation and backend TLS: the policies targeting this Gateway's
+    // backends, and the CA bundles (ConfigMaps or Secrets) they and the Gateway reference.
+    List<BackendTLSPolicy> tlsPolicies =
+        caches.backendTlsPolicies().stream()
+            .filter(p -> TlsInputs.targetServices(p).stream().anyMatch(serviceKeys::contains))
+            .toList();
+    Set<String> caRefs = new TreeSet<>(TlsInputs.frontendCaRefs(gateway));
+    tlsPolicies.forEach(p -> caRefs.addAll(TlsInputs.policyCaRefs(p)));
+    List<ConfigMap> configMaps = new ArrayList<>();
+    for (String k : caRefs) {
+      String[] kindNsName = k.split("/", 3);
+      if ("ConfigMap".equals(kindNsName[0])) {
+        caches.configMap(kindNsName[1], kindNsName[2]).ifPresent(configMaps::add);
+      } else if ("Secret".equals(kindNsName[0])) {
+        caches.secret(kindNsName[1], kindNsName[2]).ifPresent(secrets::add);
+      }
+    }
+
     return new ResourceSnapshot(
         classes,
         List.of(gateway),
@@ -107,10 +127,12 @@ public final class GatewayInputs {
         caches.referenceGrants(),
         services,
         slices,
-        secrets,
+        secrets.stream().distinct().toList(),
         caches.namespaces(),
         policies,
-        backendPolicies);
+        backendPolicies,
+        configMaps,
+        tlsPolicies);
   }
 
   /** {@code namespace/name} of every core Service a route forwards or mirrors to. */

@@ -3,10 +3,12 @@ package dev.gantry.operator.input;
 import dev.gantry.api.v1alpha1.BackendPolicy;
 import dev.gantry.api.v1alpha1.GantryProxyConfig;
 import dev.gantry.api.v1alpha1.RateLimitPolicy;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
@@ -66,5 +68,21 @@ public interface ResourceCaches {
     return httpRoutes().stream()
         .filter(r -> GatewayInputs.backendServices(r).contains(serviceKey))
         .toList();
+  }
+
+  /**
+   * A ConfigMap holding CA certificates ({@code ca.crt}) for client-certificate validation or
+   * backend TLS. Default: none (caches that do not watch ConfigMaps).
+   */
+  default Optional<ConfigMap> configMap(String namespace, String name) {
+    return Optional.empty();
+  }
+
+  /**
+   * Every BackendTLSPolicy (GatewayInputs picks those targeting one Gateway's backends). Default:
+   * none (caches that do not watch them).
+   */
+  default List<BackendTLSPolicy> backendTlsPolicies() {
+    return List.of();
   }
 }

@@ -21,9 +21,15 @@ public final class SnapshotServer implements AutoCloseable {
     this.service = service;
   }
 
+  /** A server without fleet Deployments: the divisor is the count of proxies connected here. */
   public static SnapshotServer start(
       InetSocketAddress address, SnapshotStore store, ProxyAcks acks) {
-    SnapshotService service = new SnapshotService(store, acks);
+    return start(address, store, acks, new FleetReplicas());
+  }
+
+  public static SnapshotServer start(
+      InetSocketAddress address, SnapshotStore store, ProxyAcks acks, FleetReplicas fleet) {
+    SnapshotService service = new SnapshotService(store, acks, fleet);
     Server server =
         NettyServerBuilder.forAddress(address)
             .addService(service.definition())

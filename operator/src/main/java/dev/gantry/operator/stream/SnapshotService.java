@@ -16,6 +16,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -26,11 +27,11 @@ import java.util.regex.Pattern;
  * <p>Sends are coalesced under gRPC flow control: while the proxy is slow, newer snapshots replace
  * older unsent ones, so a slow proxy gets the latest state rather than a backlog.
  *
- * <p>Each response may also carry {@code readyReplicas}, the number of the Gateway's proxies
- * connected to this replica that run a full snapshot, whenever that number changed for the stream:
- * a Gateway-wide Local rate limit is divided by it, so it must follow the fleet as it scales. It is
- * at least 1, since the proxy receiving it is about to serve. With several operator replicas the
- * proxies split across them and each counts only its own (see the report in the operator README).
+ * <p>Each response may also carry {@code readyReplicas}, whenever that number changed for the
+ * stream: a Gateway-wide Local rate limit is divided by it, so it must follow the fleet as it
+ * scales. It is Gateway-wide, from the fleet Deployment's {@code status.readyReplicas}, so with
+ * several operator replicas every proxy gets the same number whichever replica it is connected to;
+ * the proxies connected here serve as a lower bound (see {@link FleetReplicas#divisor}).
  */
 public final class SnapshotService {
 
@@ -40,15 +41,20 @@ public final class SnapshotService {
 
   private final SnapshotStore store;
   private final ProxyAcks acks;
+  private final FleetReplicas fleet;
   private final LongAdder pushes = new LongAdder();
   private final Map<String, Set<ProxyStream>> streams = new ConcurrentHashMap<>();
 
-  public SnapshotService(SnapshotStore store, ProxyAcks acks) {
+  public SnapshotService(SnapshotStore store, ProxyAcks acks, FleetReplicas fleet) {
     this.store = store;
     this.acks = acks;
-    // A proxy of the Gateway became ready or left: every stream of it may owe a new count.
-    acks.onChange(
-        gatewayKey -> streams.getOrDefault(gatewayKey, Set.of()).forEach(ProxyStream::drain));
+    this.fleet = fleet;
+    // A proxy of the Gateway became ready or left, or its Deployment's ready count changed: every
+    // stream of it may owe a new count.
+    Consumer<String> recount =
+        gatewayKey -> streams.getOrDefault(gatewayKey, Set.of()).forEach(ProxyStream::drain);
+    acks.onChange(recount);
+    fleet.onChange(recount);
   }
 
   /** Responses sent to proxies so far (each carries one or more changed parts). */
@@ -155,7 +161,7 @@ public final class SnapshotService {
         return;
       }
       PartVersions want = PartVersions.of(latest);
-      int replicas = Math.max(1, acks.readyProxies(gatewayKey));
+      int replicas = fleet.divisor(gatewayKey, acks.readyProxies(gatewayKey));
       StreamResponse response =
           new StreamResponse(
               Objects.equals(want.routing(), sent.routing()) ? null : latest.routing(),

@@ -8,11 +8,14 @@ import dev.gantry.operator.input.GatewayInputs;
 import dev.gantry.operator.input.ObjectKeys;
 import dev.gantry.operator.input.PolicyTargets;
 import dev.gantry.operator.stream.EndpointsFastPath;
+import dev.gantry.operator.stream.FleetReplicas;
 import dev.gantry.translator.GatewayApiTranslator;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
@@ -53,12 +56,17 @@ public final class GatewayReconciler implements Reconciler<Gateway> {
   private final GatewayPipeline pipeline;
   private final InformerCaches caches;
   private final EndpointsFastPath fastPath;
+  private final FleetReplicas fleetReplicas;
 
   public GatewayReconciler(
-      GatewayPipeline pipeline, InformerCaches caches, EndpointsFastPath fastPath) {
+      GatewayPipeline pipeline,
+      InformerCaches caches,
+      EndpointsFastPath fastPath,
+      FleetReplicas fleetReplicas) {
     this.pipeline = pipeline;
     this.caches = caches;
     this.fastPath = fastPath;
+    this.fleetReplicas = fleetReplicas;
   }
 
   @Override
@@ -145,9 +153,17 @@ public final class GatewayReconciler implements Reconciler<Gateway> {
             InformerEventSourceConfiguration.from(Secret.class, Gateway.class)
                 .withName("secrets")
                 .withSecondaryToPrimaryMapper(
-                    s ->
-                        gatewaysWhere(
-                            g -> GatewayInputs.certificateSecrets(g).contains(ObjectKeys.key(s))))
+                    s -> {
+                      Set<ResourceID> ids =
+                          new HashSet<>(
+                              gatewaysWhere(
+                                  g ->
+                                      GatewayInputs.certificateSecrets(g)
+                                          .contains(ObjectKeys.key(s))));
+                      // Secrets also serve as CA bundles (frontend validation, BackendTLSPolicy).
+                      ids.addAll(gatewaysOfCaBundle("Secret/" + ObjectKeys.key(s)));
+                      return ids;
+                    })
                 .build(),
             context);
 
@@ -171,15 +187,11 @@ public final class GatewayReconciler implements Reconciler<Gateway> {
                 .build(),
             context);
 
-    var policies =
-        new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(RateLimitPolicy.class, Gateway.class)
-                .withName("ratelimitpolicies")
-                .withSecondaryToPrimaryMapper(this::gatewaysOfPolicy)
-                // Our own status writes must not bring the policy back (no self-triggered requeue).
-                .withOnUpdateFilter(GatewayReconciler::generationChanged)
-                .build(),
-            context);
+    // Our own status writes must not bring the policy back (no self-triggered requeue); a
+    // re-targeted policy also reconciles the Gateways it left.
+    var policies = new RateLimitPolicyEventSource(context, controller, this::gatewaysOfPolicy);
+
+    var deployments = new FleetDeploymentEventSource(context, fleetReplicas);
 
     var backendPolicies =
         new InformerEventSource<>(
@@ -196,6 +208,24 @@ public final class GatewayReconciler implements Reconciler<Gateway> {
                 .build(),
             context);
 
+    // CA bundles (client-certificate validation, BackendTLSPolicy) and the policies themselves.
+    var configMaps =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(ConfigMap.class, Gateway.class)
+                .withName("configmaps")
+                .withSecondaryToPrimaryMapper(this::gatewaysOfCaBundle)
+                .build(),
+            context);
+    var tlsPolicies =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(BackendTLSPolicy.class, Gateway.class)
+                .withName("backendtlspolicies")
+                .withSecondaryToPrimaryMapper(
+                    p -> gatewaysOfServices(dev.gantry.operator.input.TlsInputs.targetServices(p)))
+                .withOnUpdateFilter(GatewayReconciler::generationChanged)
+                .build(),
+            context);
+
     caches.gatewayClasses = classes;
     caches.routes = routes;
     caches.grants = grants;
@@ -206,6 +236,8 @@ public final class GatewayReconciler implements Reconciler<Gateway> {
     caches.proxyConfigs = proxyConfigs;
     caches.rateLimitPolicies = policies;
     caches.backendPolicies = backendPolicies;
+    caches.configMaps = configMaps;
+    caches.backendTlsPolicies = tlsPolicies;
     return List.of(
         classes,
         routes,
@@ -216,7 +248,47 @@ public final class GatewayReconciler implements Reconciler<Gateway> {
         namespaces,
         proxyConfigs,
         policies,
-        backendPolicies);
+        backendPolicies,
+        configMaps,
+        tlsPolicies,
+        deployments);
+  }
+
+  /** The Gateways routing to any of these Services ({@code ns/name}). */
+  private Set<ResourceID> gatewaysOfServices(Set<String> serviceKeys) {
+    Set<ResourceID> out = new HashSet<>();
+    if (caches.routes == null) {
+      return out;
+    }
+    for (String key : serviceKeys) {
+      for (HTTPRoute r : caches.httpRoutesToService(key)) {
+        out.addAll(toIds(ObjectKeys.gatewaysOf(r, GatewayApiTranslator.CONTROLLER_NAME)));
+      }
+    }
+    return out;
+  }
+
+  private Set<ResourceID> gatewaysOfCaBundle(ConfigMap cm) {
+    return gatewaysOfCaBundle("ConfigMap/" + ObjectKeys.key(cm));
+  }
+
+  /**
+   * A CA bundle ({@code Kind/ns/name}) matters to the Gateways whose frontend validation names it
+   * and to those routing to Services whose BackendTLSPolicy names it.
+   */
+  private Set<ResourceID> gatewaysOfCaBundle(String key) {
+    Set<ResourceID> out =
+        new HashSet<>(
+            gatewaysWhere(
+                g -> dev.gantry.operator.input.TlsInputs.frontendCaRefs(g).contains(key)));
+    if (caches.backendTlsPolicies != null) {
+      for (BackendTLSPolicy p : caches.backendTlsPolicies.list().toList()) {
+        if (dev.gantry.operator.input.TlsInputs.policyCaRefs(p).contains(key)) {
+          out.addAll(gatewaysOfServices(dev.gantry.operator.input.TlsInputs.targetServices(p)));
+        }
+      }
+    }
+    return out;
   }
 
   private static <T extends HasMetadata> boolean generationChanged(T newObj, T oldObj) {
@@ -250,8 +322,8 @@ public final class GatewayReconciler implements Reconciler<Gateway> {
   /**
    * The Gateways the policy targets, directly or through its routes; a policy whose targets lead
    * nowhere goes to every Gateway, since each translation includes it to report TargetNotFound (see
-   * {@link dev.gantry.operator.input.GatewayInputs}). A policy that used to reach a Gateway and no
-   * longer does is cleaned up by that Gateway's next status flush, which drops our entry for it.
+   * {@link dev.gantry.operator.input.GatewayInputs}). The Gateways a re-targeted policy left are
+   * reconciled by {@link RateLimitPolicyEventSource}.
    */
   private Set<ResourceID> gatewaysOfPolicy(RateLimitPolicy p) {
     return policyGateways(

@@ -4,10 +4,12 @@ import dev.gantry.api.v1alpha1.BackendPolicy;
 import dev.gantry.api.v1alpha1.GantryProxyConfig;
 import dev.gantry.api.v1alpha1.RateLimitPolicy;
 import dev.gantry.operator.input.ResourceCaches;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
@@ -39,6 +41,8 @@ public final class InformerCaches implements ResourceCaches {
   volatile InformerEventSource<GantryProxyConfig, Gateway> proxyConfigs;
   volatile InformerEventSource<RateLimitPolicy, Gateway> rateLimitPolicies;
   volatile InformerEventSource<BackendPolicy, Gateway> backendPolicies;
+  volatile InformerEventSource<ConfigMap, Gateway> configMaps;
+  volatile InformerEventSource<BackendTLSPolicy, Gateway> backendTlsPolicies;
 
   @Override
   public Optional<GatewayClass> gatewayClass(String name) {
@@ -118,5 +122,15 @@ public final class InformerCaches implements ResourceCaches {
   @Override
   public List<BackendPolicy> backendPolicies() {
     return backendPolicies.list().toList();
+  }
+
+  @Override
+  public Optional<ConfigMap> configMap(String namespace, String name) {
+    return configMaps.get(new ResourceID(name, namespace));
+  }
+
+  @Override
+  public List<BackendTLSPolicy> backendTlsPolicies() {
+    return backendTlsPolicies.list().toList();
   }
 }

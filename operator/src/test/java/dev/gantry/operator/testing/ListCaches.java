@@ -127,4 +127,14 @@ public final class ListCaches implements ResourceCaches {
   public List<BackendPolicy> backendPolicies() {
     return all(BackendPolicy.class);
   }
+
+  @Override
+  public Optional<io.fabric8.kubernetes.api.model.ConfigMap> configMap(String ns, String name) {
+    return one(io.fabric8.kubernetes.api.model.ConfigMap.class, ns, name);
+  }
+
+  @Override
+  public List<io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy> backendTlsPolicies() {
+    return all(io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy.class);
+  }
 }

@@ -37,6 +37,7 @@ final class ValidateCommand implements Callable<Integer> {
     objects.addAll(result.httpRoutes());
     objects.addAll(result.rateLimitPolicies());
     objects.addAll(result.backendPolicies());
+    objects.addAll(result.backendTlsPolicies());
     System.out.print(Yaml.documents(objects));
     List<String> problems = StatusCheck.problems(result);
     if (result.gatewayClasses().isEmpty()) {

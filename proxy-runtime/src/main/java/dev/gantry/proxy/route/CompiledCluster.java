@@ -14,6 +14,7 @@ import dev.gantry.model.routing.backend.RetryBudget;
 import dev.gantry.proxy.balance.EndpointSet;
 import dev.gantry.proxy.balance.LoadBalancer;
 import dev.gantry.proxy.balance.LoadBalancers;
+import dev.gantry.proxy.tls.UpstreamTls;
 import dev.gantry.proxy.upstream.ClusterLoad;
 import dev.gantry.proxy.upstream.ClusterMember;
 import dev.gantry.proxy.upstream.MemberSet;
@@ -49,6 +50,12 @@ public final class CompiledCluster {
   private final List<UpstreamEndpoint> readyEndpoints;
 
   public CompiledCluster(Cluster cluster, List<Endpoint> endpoints, UpstreamRegistry registry) {
+    this(cluster, endpoints, null, registry);
+  }
+
+  /** A cluster whose endpoints are reached over TLS when {@code tls} is not null. */
+  public CompiledCluster(
+      Cluster cluster, List<Endpoint> endpoints, UpstreamTls tls, UpstreamRegistry registry) {
     this.name = cluster.name();
     this.protocol = cluster.protocol();
     this.policy = cluster.effectivePolicy();
@@ -66,7 +73,7 @@ public final class CompiledCluster {
       }
       // Resolved here, off the event loop; addresses are IPs in a cluster.
       UpstreamEndpoint ep =
-          new UpstreamEndpoint(new InetSocketAddress(e.address(), e.port()), protocol);
+          new UpstreamEndpoint(new InetSocketAddress(e.address(), e.port()), protocol, tls);
       ClusterMember m = registry.member(name, ep);
       if (keys.putIfAbsent(m.key(), m) != null) {
         continue; // one address listed twice gets one share, not two

@@ -14,17 +14,20 @@ import dev.gantry.model.routing.VirtualHost;
 import dev.gantry.model.routing.filter.Cors;
 import dev.gantry.model.routing.filter.Filter;
 import dev.gantry.model.routing.filter.RequestMirror;
+import dev.gantry.model.secrets.CaBundle;
 import dev.gantry.model.secrets.TlsCertificate;
 import dev.gantry.proxy.filter.FilterStep;
 import dev.gantry.proxy.metrics.RouteMetrics;
 import dev.gantry.proxy.ratelimit.RateLimitEngine;
 import dev.gantry.proxy.ratelimit.RateLimitStep;
 import dev.gantry.proxy.server.Transport;
+import dev.gantry.proxy.tls.ClientTrust;
+import dev.gantry.proxy.tls.ListenerCertificates;
 import dev.gantry.proxy.tls.PortTls;
 import dev.gantry.proxy.tls.TlsContextFactory;
+import dev.gantry.proxy.tls.UpstreamTls;
 import dev.gantry.proxy.upstream.UpstreamRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.netty.handler.ssl.SslContext;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -94,10 +97,26 @@ public final class ConfigCompiler {
     for (ClusterEndpoints ce : snapshot.endpoints().clusters()) {
       endpoints.put(ce.cluster(), ce.endpoints());
     }
+    Map<String, CaBundle> caBundles = new HashMap<>();
+    for (CaBundle b : snapshot.secrets().caBundles()) {
+      caBundles.put(b.name(), b);
+    }
+    Set<String> usedUpstreamTls = new HashSet<>();
     Map<String, CompiledCluster> clusters = new LinkedHashMap<>();
-    for (Cluster c : snapshot.routing().clusters()) {
+    List<Cluster> clusterList = snapshot.routing().clusters();
+    for (int i = 0; i < clusterList.size(); i++) {
+      Cluster c = clusterList.get(i);
+      UpstreamTls tls = null;
+      if (c.tls() != null) {
+        try {
+          tls = tlsContexts.upstreams().upstream(c.tls(), c.protocol(), caBundles, usedUpstreamTls);
+        } catch (IllegalArgumentException e) {
+          errors.add("routing.clusters[" + i + "].tls: " + e.getMessage());
+        }
+      }
       clusters.put(
-          c.name(), new CompiledCluster(c, endpoints.getOrDefault(c.name(), List.of()), upstreams));
+          c.name(),
+          new CompiledCluster(c, endpoints.getOrDefault(c.name(), List.of()), tls, upstreams));
     }
     Map<String, CompiledRule> rules = new HashMap<>();
     List<Rule> ruleList = snapshot.routing().rules();
@@ -109,7 +128,7 @@ public final class ConfigCompiler {
     Map<String, Rule> ruleModels = new HashMap<>();
     ruleList.forEach(r -> ruleModels.put(r.name(), r));
     Map<Integer, HostTable.Builder<CompiledListener>> byPort = new HashMap<>();
-    Map<Integer, HostTable.Builder<SslContext>> tlsByPort = new HashMap<>();
+    Map<Integer, HostTable.Builder<ListenerCertificates>> tlsByPort = new HashMap<>();
     Map<Integer, ListenerProtocol> protocolByPort = new HashMap<>();
     Map<String, TlsCertificate> certificates = new HashMap<>();
     for (TlsCertificate c : snapshot.secrets().certificates()) {
@@ -161,6 +180,7 @@ public final class ConfigCompiler {
             listener,
             "routing.listeners[" + l + "].tls",
             certificates,
+            caBundles,
             tlsByPort,
             usedContexts,
             errors);
@@ -177,42 +197,62 @@ public final class ConfigCompiler {
     Map<Integer, CompiledPort> ports = new HashMap<>();
     byPort.forEach(
         (port, b) -> {
-          HostTable.Builder<SslContext> tls = tlsByPort.get(port);
+          HostTable.Builder<ListenerCertificates> tls = tlsByPort.get(port);
           ports.put(
               port,
               new CompiledPort(port, b.build(), tls == null ? null : new PortTls(tls.build())));
         });
     tlsContexts.retainOnly(usedContexts);
+    tlsContexts.retainUpstreamsOnly(usedUpstreamTls);
     return new CompiledConfig(snapshot, Map.copyOf(ports), Map.copyOf(clusters));
   }
 
   /**
-   * The listener's certificate, keyed by its hostname in the port's SNI table. The first
-   * certificateRef is served; Gateway API lets a listener list several (e.g. an RSA and an ECDSA
-   * pair) and serving more than one per listener is not implemented yet.
+   * The listener's certificates (all of its certificateRefs, chosen per handshake by SNI name and
+   * key type) and client-certificate validation, keyed by its hostname in the port's SNI table.
    */
   private void compileTls(
       Listener listener,
       String field,
       Map<String, TlsCertificate> certificates,
-      Map<Integer, HostTable.Builder<SslContext>> tlsByPort,
+      Map<String, CaBundle> caBundles,
+      Map<Integer, HostTable.Builder<ListenerCertificates>> tlsByPort,
       Set<String> usedContexts,
       List<String> errors) {
-    String name = listener.tls().certificates().get(0);
-    TlsCertificate cert = certificates.get(name);
-    if (cert == null) {
-      errors.add(field + ".certificates[0]: " + name + " (expected: a certificate in secrets)");
-      return;
+    List<TlsCertificate> certs = new ArrayList<>();
+    List<String> names = listener.tls().certificates();
+    for (int i = 0; i < names.size(); i++) {
+      TlsCertificate cert = certificates.get(names.get(i));
+      if (cert == null) {
+        errors.add(
+            field
+                + ".certificates["
+                + i
+                + "]: "
+                + names.get(i)
+                + " (expected: a certificate in secrets)");
+        return;
+      }
+      certs.add(cert);
     }
-    String minVersion = listener.tls().minVersion();
+    ClientTrust trust = null;
+    if (listener.tls().clientValidation() != null) {
+      try {
+        trust = ClientTrust.of(listener.tls().clientValidation(), caBundles);
+      } catch (IllegalArgumentException e) {
+        errors.add(field + ".clientValidation.caBundles: " + e.getMessage());
+        return;
+      }
+    }
     try {
-      SslContext ctx = tlsContexts.context(cert, minVersion);
-      usedContexts.add(TlsContextFactory.cacheKey(cert, minVersion));
+      ListenerCertificates lc =
+          ListenerCertificates.compile(
+              certs, listener.tls().minVersion(), trust, tlsContexts, usedContexts);
       tlsByPort
           .computeIfAbsent(listener.port(), p -> HostTable.builder())
-          .put(listener.hostname(), ctx);
+          .put(listener.hostname(), lc);
     } catch (IllegalArgumentException e) {
-      errors.add(field + ".certificates[0]: " + e.getMessage());
+      errors.add(field + ".certificates: " + e.getMessage());
     }
   }
 

@@ -21,6 +21,7 @@ import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.Future;
@@ -35,11 +36,11 @@ import java.util.function.Predicate;
 
 /**
  * Upstream connections of one event loop: idle HTTP/1.1 connections per endpoint, and multiplexed
- * HTTP/2 (h2c prior knowledge) connections per endpoint, a new one opened whenever every existing
- * one carries the cluster's {@code maxConcurrentStreams}. Only ever touched from its own event
- * loop, so it needs no locks, and a request never hops threads to reach its upstream. Keyed by
- * endpoint, not by config, so connections survive reloads. Every connection is counted on its
- * endpoint's state while open (the circuit breaker's connection limit reads it).
+ * HTTP/2 (h2c prior knowledge, or h2 over TLS) connections per endpoint, a new one opened whenever
+ * every existing one carries the cluster's {@code maxConcurrentStreams}. Only ever touched from its
+ * own event loop, so it needs no locks, and a request never hops threads to reach its upstream.
+ * Keyed by endpoint, not by config, so connections survive reloads. Every connection is counted on
+ * its endpoint's state while open (the circuit breaker's connection limit reads it).
  */
 final class UpstreamPool {
   static final int MAX_IDLE_PER_ENDPOINT = 256;
@@ -224,6 +225,7 @@ final class UpstreamPool {
                 new ChannelInitializer<Channel>() {
                   @Override
                   protected void initChannel(Channel ch) {
+                    addTls(ch, member.endpoint());
                     ch.pipeline()
                         .addLast(
                             new HttpClientCodec(),
@@ -236,18 +238,47 @@ final class UpstreamPool {
     return track(cf, member.state());
   }
 
+  /** BackendTLSPolicy: TLS first in the pipeline, SNI = the policy's hostname. */
+  private static void addTls(Channel ch, UpstreamEndpoint endpoint) {
+    if (endpoint.tls() != null) {
+      ch.pipeline().addLast(endpoint.tls().newHandler(ch.alloc(), endpoint.address().getPort()));
+    }
+  }
+
+  /**
+   * Succeeds once the connection is usable: connected and, over TLS, handshaken. Waiting for the
+   * handshake means a backend whose certificate fails verification gets no request bytes at all
+   * (not even queued ones) and the exchange sees a connect failure.
+   */
   private Future<Channel> track(ChannelFuture cf, EndpointState state) {
     Promise<Channel> p = loop.newPromise();
     cf.addListener(
         f -> {
-          if (f.isSuccess()) {
+          if (!f.isSuccess()) {
+            p.setFailure(f.cause());
+            return;
+          }
+          SslHandler tls = cf.channel().pipeline().get(SslHandler.class);
+          if (tls == null) {
             all.add(cf.channel());
             state.connectionOpened();
             cf.channel().closeFuture().addListener(x -> state.connectionClosed());
             p.setSuccess(cf.channel());
-          } else {
-            p.setFailure(f.cause());
+            return;
           }
+          tls.handshakeFuture()
+              .addListener(
+                  h -> {
+                    if (h.isSuccess()) {
+                      all.add(cf.channel());
+                      state.connectionOpened();
+                      cf.channel().closeFuture().addListener(x -> state.connectionClosed());
+                      p.setSuccess(cf.channel());
+                    } else {
+                      cf.channel().close();
+                      p.setFailure(h.cause());
+                    }
+                  });
         });
     return p;
   }
@@ -278,6 +309,7 @@ final class UpstreamPool {
                 new ChannelInitializer<Channel>() {
                   @Override
                   protected void initChannel(Channel ch) {
+                    addTls(ch, member.endpoint());
                     ch.pipeline()
                         .addLast(
                             Http2FrameCodecBuilder.forClient().build(),

@@ -91,6 +91,20 @@ public final class StatusCheck {
         check(out, ref(policy) + " ancestor " + ancestor, as.getConditions());
       }
     }
+    for (var policy : result.backendTlsPolicies()) {
+      if (policy.getStatus() == null || policy.getStatus().getAncestors() == null) {
+        continue;
+      }
+      for (PolicyAncestorStatus as : policy.getStatus().getAncestors()) {
+        if (GatewayApiTranslator.CONTROLLER_NAME.equals(as.getControllerName())) {
+          String ancestor =
+              as.getAncestorRef() == null
+                  ? "?"
+                  : as.getAncestorRef().getKind() + " " + as.getAncestorRef().getName();
+          check(out, ref(policy) + " ancestor " + ancestor, as.getConditions());
+        }
+      }
+    }
     return out;
   }
 

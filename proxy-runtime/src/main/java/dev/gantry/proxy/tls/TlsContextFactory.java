@@ -7,23 +7,20 @@ import io.netty.handler.ssl.ApplicationProtocolConfig.Protocol;
 import io.netty.handler.ssl.ApplicationProtocolConfig.SelectedListenerFailureBehavior;
 import io.netty.handler.ssl.ApplicationProtocolConfig.SelectorFailureBehavior;
 import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.util.Collection;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +49,7 @@ public final class TlsContextFactory {
 
   private final SslProvider provider;
   private final Map<String, SslContext> cache = new ConcurrentHashMap<>();
+  private final UpstreamTlsFactory upstreams;
 
   public TlsContextFactory() {
     this(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK);
@@ -59,6 +57,17 @@ public final class TlsContextFactory {
 
   public TlsContextFactory(SslProvider provider) {
     this.provider = provider;
+    this.upstreams = new UpstreamTlsFactory(provider);
+  }
+
+  /** Client contexts for backend TLS, cached like the server contexts. */
+  public UpstreamTlsFactory upstreams() {
+    return upstreams;
+  }
+
+  /** Forgets backend client contexts no cluster of the latest snapshot uses. */
+  public void retainUpstreamsOnly(Set<String> keys) {
+    upstreams.retainOnly(keys);
   }
 
   public SslProvider provider() {
@@ -70,12 +79,25 @@ public final class TlsContextFactory {
    * the material is unchanged. Throws {@link IllegalArgumentException} naming what is wrong.
    */
   public SslContext context(TlsCertificate cert, String minVersion) {
-    String key = cacheKey(cert, minVersion);
+    return context(List.of(cert), minVersion, null, null);
+  }
+
+  /**
+   * The context serving {@code certs} (several: chosen by key type, {@link KeyTypeKeyManager}) and
+   * validating client certificates with {@code trust} (null = none requested). Its cache key is
+   * added to {@code usedKeys} when that is not null.
+   */
+  public SslContext context(
+      List<TlsCertificate> certs, String minVersion, ClientTrust trust, Set<String> usedKeys) {
+    String key = cacheKey(certs, minVersion, trust);
+    if (usedKeys != null) {
+      usedKeys.add(key);
+    }
     SslContext cached = cache.get(key);
     if (cached != null) {
       return cached;
     }
-    SslContext built = build(cert, minVersion);
+    SslContext built = build(certs, minVersion, trust);
     cache.put(key, built);
     return built;
   }
@@ -86,14 +108,22 @@ public final class TlsContextFactory {
   }
 
   public static String cacheKey(TlsCertificate cert, String minVersion) {
+    return cacheKey(List.of(cert), minVersion, null);
+  }
+
+  static String cacheKey(List<TlsCertificate> certs, String minVersion, ClientTrust trust) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      sha.update(cert.certificateChainPem().getBytes(StandardCharsets.UTF_8));
-      sha.update((byte) 0);
-      sha.update(cert.privateKeyPem().getBytes(StandardCharsets.UTF_8));
+      for (TlsCertificate cert : certs) {
+        sha.update(cert.certificateChainPem().getBytes(StandardCharsets.UTF_8));
+        sha.update((byte) 0);
+        sha.update(cert.privateKeyPem().getBytes(StandardCharsets.UTF_8));
+        sha.update((byte) 1);
+      }
       return HexFormat.of().formatHex(sha.digest())
           + "/"
-          + (minVersion == null ? TLS_1_2 : minVersion);
+          + (minVersion == null ? TLS_1_2 : minVersion)
+          + (trust == null ? "" : "/client:" + trust.key());
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256: missing (expected: every JDK provides it)", e);
     }
@@ -120,24 +150,42 @@ public final class TlsContextFactory {
     throw new IllegalArgumentException("no unencrypted private key in the PEM text");
   }
 
-  private static X509Certificate[] chain(TlsCertificate cert) throws CertificateException {
-    Collection<? extends Certificate> certs =
-        CertificateFactory.getInstance("X.509")
-            .generateCertificates(
-                new ByteArrayInputStream(
-                    cert.certificateChainPem().getBytes(StandardCharsets.US_ASCII)));
-    if (certs.isEmpty()) {
-      throw new IllegalArgumentException("no certificate in the PEM chain");
-    }
-    return certs.toArray(new X509Certificate[0]);
+  private static X509Certificate[] chain(TlsCertificate cert) {
+    return PemCertificates.parse(cert.certificateChainPem()).toArray(new X509Certificate[0]);
   }
 
-  private SslContext build(TlsCertificate cert, String minVersion) {
+  private static boolean sameKeyType(List<PrivateKey> keys) {
+    return keys.stream().map(KeyTypeKeyManager::algorithmOf).distinct().count() == 1;
+  }
+
+  private SslContext build(List<TlsCertificate> certs, String minVersion, ClientTrust trust) {
     String[] protocols =
         TLS_1_3.equals(minVersion) ? new String[] {TLS_1_3} : new String[] {TLS_1_3, TLS_1_2};
+    String names = certs.stream().map(TlsCertificate::name).toList().toString();
     try {
-      return SslContextBuilder.forServer(privateKey(cert.privateKeyPem()), chain(cert))
-          .sslProvider(provider)
+      List<PrivateKey> keys = new ArrayList<>();
+      List<X509Certificate[]> chains = new ArrayList<>();
+      for (TlsCertificate cert : certs) {
+        keys.add(privateKey(cert.privateKeyPem()));
+        chains.add(chain(cert));
+      }
+      SslContextBuilder b;
+      SslProvider p = provider;
+      if (certs.size() == 1 || sameKeyType(keys)) {
+        // Certificates of one key type for the same names: the first one is always chosen.
+        b = SslContextBuilder.forServer(keys.get(0), chains.get(0));
+      } else {
+        // The JDK asks the key manager once per key type the client accepts; Netty's OpenSSL
+        // binding asks for one key type derived from the server's own cipher list, which would
+        // hand an ECDSA certificate to an RSA-only client. Mixed key types therefore use JDK TLS.
+        b = SslContextBuilder.forServer(new KeyTypeKeyManager(keys, chains));
+        p = SslProvider.JDK;
+      }
+      if (trust != null) {
+        b.trustManager(trust.trustManager())
+            .clientAuth(trust.insecureFallback() ? ClientAuth.OPTIONAL : ClientAuth.REQUIRE);
+      }
+      return b.sslProvider(p)
           .protocols(protocols)
           .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
           .applicationProtocolConfig(
@@ -150,7 +198,7 @@ public final class TlsContextFactory {
     } catch (Exception | LinkageError e) {
       // Never echo key material: the message names the certificate and the parser's complaint.
       throw new IllegalArgumentException(
-          cert.name()
+          names
               + ": "
               + e.getClass().getSimpleName()
               + (e.getMessage() == null ? "" : " " + e.getMessage())

@@ -46,6 +46,7 @@ public final class Snap {
   private int entryCounter;
 
   private final Map<String, TlsCertificate> certificates = new LinkedHashMap<>();
+  private final Map<String, dev.gantry.model.secrets.CaBundle> caBundles = new LinkedHashMap<>();
 
   /** Adds a rate limit to the routing part. */
   public Snap rateLimit(dev.gantry.model.routing.RateLimit rl) {
@@ -130,6 +131,28 @@ public final class Snap {
     return httpsListener(name, port, hostname, cert, null);
   }
 
+  /** An HTTPS listener with explicit TLS settings; {@code certs} are added to the secrets part. */
+  public Snap httpsListener(
+      String name, int port, String hostname, TlsSettings tls, TlsCertificate... certs) {
+    for (TlsCertificate c : certs) {
+      certificates.put(c.name(), c);
+    }
+    listeners.put(name, new ListenerDraft(name, port, hostname, tls, new LinkedHashMap<>()));
+    return this;
+  }
+
+  /** Adds a CA bundle to the secrets part. */
+  public Snap caBundle(dev.gantry.model.secrets.CaBundle bundle) {
+    caBundles.put(bundle.name(), bundle);
+    return this;
+  }
+
+  /** Reaches an already declared cluster's endpoints over TLS. */
+  public Snap clusterTls(String cluster, dev.gantry.model.routing.BackendTls tls) {
+    clusters.put(cluster, clusters.get(cluster).withTls(tls));
+    return this;
+  }
+
   /** Appends an entry (in precedence order) to a virtual host of a listener. */
   public Snap route(String listener, String host, RouteMatch match, Rule rule) {
     rules.putIfAbsent(rule.name(), rule);
@@ -166,7 +189,8 @@ public final class Snap {
         RoutingConfig.of(
             ls, new ArrayList<>(rules.values()), new ArrayList<>(clusters.values()), rateLimits),
         EndpointsConfig.of(ces),
-        SecretsConfig.of(new ArrayList<>(certificates.values())));
+        SecretsConfig.of(
+            new ArrayList<>(certificates.values()), new ArrayList<>(caBundles.values())));
   }
 
   // ------------------------------------------------------------------ matches

@@ -64,6 +64,15 @@ public final class GatewayStatusBuilder {
       accepted = true;
       cb.set(Conditions.ACCEPTED, true, Conditions.REASON_ACCEPTED, "Gateway is accepted");
     }
+    if (FrontendValidationTranslator.insecureFallbackConfigured(ctx)) {
+      // Present only while configured, so a reader notices that client authentication is
+      // delegated to the backends.
+      cb.set(
+          Conditions.INSECURE_FRONTEND_VALIDATION_MODE,
+          true,
+          Conditions.REASON_CONFIGURATION_CHANGED,
+          "spec.tls.frontend: AllowInsecureFallback lets clients without a valid certificate in");
+    }
     if (accepted && programmed > 0) {
       cb.set(
           Conditions.PROGRAMMED,

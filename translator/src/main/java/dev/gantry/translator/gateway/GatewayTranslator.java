@@ -33,9 +33,11 @@ public final class GatewayTranslator {
   private static final Set<String> KNOWN_PROTOCOLS = Set.of("HTTP", "HTTPS", "TLS", "TCP", "UDP");
 
   private final CertificateResolver certificates;
+  private final FrontendValidationTranslator frontendValidation;
 
   public GatewayTranslator(ResourceIndex index) {
     this.certificates = new CertificateResolver(index);
+    this.frontendValidation = new FrontendValidationTranslator(index);
   }
 
   public GatewayContext translate(Gateway gateway, boolean classAccepted) {
@@ -114,6 +116,9 @@ public final class GatewayTranslator {
     translateNamespaces(l);
     if (protocol.equals("HTTPS")) {
       translateTls(gw, l);
+      if (l.acceptedReason == null) {
+        frontendValidation.translate(gw, l);
+      }
     }
   }
 

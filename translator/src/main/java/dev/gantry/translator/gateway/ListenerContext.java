@@ -1,5 +1,7 @@
 package dev.gantry.translator.gateway;
 
+import dev.gantry.model.routing.ClientValidation;
+import dev.gantry.model.secrets.CaBundle;
 import dev.gantry.model.secrets.TlsCertificate;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Listener;
@@ -39,6 +41,12 @@ public final class ListenerContext {
   LabelSelector namespaceSelector;
   int attachedRoutes;
   String minTlsVersion;
+
+  /** Client-certificate validation from Gateway {@code spec.tls.frontend}, or null. */
+  ClientValidation clientValidation;
+
+  /** The CA bundles {@link #clientValidation} names. */
+  final List<CaBundle> caBundles = new ArrayList<>();
 
   ListenerContext(Listener spec, int index) {
     this.spec = spec;
@@ -88,6 +96,14 @@ public final class ListenerContext {
   /** {@code TLSv1.2}, {@code TLSv1.3} or {@code null} (the proxy's default, TLSv1.2). */
   public String minTlsVersion() {
     return minTlsVersion;
+  }
+
+  public ClientValidation clientValidation() {
+    return clientValidation;
+  }
+
+  public List<CaBundle> caBundles() {
+    return caBundles;
   }
 
   public List<TlsCertificate> certificates() {

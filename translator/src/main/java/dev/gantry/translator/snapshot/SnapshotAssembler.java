@@ -14,6 +14,7 @@ import dev.gantry.model.routing.TlsSettings;
 import dev.gantry.model.routing.VirtualHost;
 import dev.gantry.model.routing.filter.Filter;
 import dev.gantry.model.routing.filter.RequestMirror;
+import dev.gantry.model.secrets.CaBundle;
 import dev.gantry.model.secrets.SecretsConfig;
 import dev.gantry.model.secrets.TlsCertificate;
 import dev.gantry.translator.backend.EndpointsTranslator;
@@ -59,6 +60,7 @@ public final class SnapshotAssembler {
     List<Listener> listeners = new ArrayList<>();
     Map<String, Rule> rules = new TreeMap<>();
     Map<String, TlsCertificate> certificates = new TreeMap<>();
+    Map<String, CaBundle> caBundles = new TreeMap<>();
     for (ListenerContext l : gw.listeners()) {
       if (!l.programmed()) {
         continue;
@@ -72,7 +74,10 @@ public final class SnapshotAssembler {
           names.add(c.name());
           certificates.put(c.name(), c);
         }
-        tls = new TlsSettings(names, l.minTlsVersion());
+        for (CaBundle b : l.caBundles()) {
+          caBundles.put(b.name(), b);
+        }
+        tls = new TlsSettings(names, l.minTlsVersion(), l.clientValidation());
       }
       listeners.add(
           new Listener(
@@ -105,7 +110,8 @@ public final class SnapshotAssembler {
         gw.source(),
         RoutingConfig.of(listeners, new ArrayList<>(rules.values()), clusterList),
         EndpointsConfig.of(endpointList),
-        SecretsConfig.of(new ArrayList<>(certificates.values())));
+        SecretsConfig.of(
+            new ArrayList<>(certificates.values()), new ArrayList<>(caBundles.values())));
   }
 
   private static List<VirtualHost> virtualHosts(

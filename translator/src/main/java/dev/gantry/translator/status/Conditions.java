@@ -18,6 +18,7 @@ public final class Conditions {
   public static final String CONFLICTED = "Conflicted";
   public static final String PARTIALLY_INVALID = "PartiallyInvalid";
   public static final String OVERLAPPING_TLS_CONFIG = "OverlappingTLSConfig";
+  public static final String INSECURE_FRONTEND_VALIDATION_MODE = "InsecureFrontendValidationMode";
 
   // Reasons shared by several kinds
   public static final String REASON_ACCEPTED = "Accepted";
@@ -31,6 +32,7 @@ public final class Conditions {
   // Gateway
   public static final String REASON_LISTENERS_NOT_VALID = "ListenersNotValid";
   public static final String REASON_UNSUPPORTED_ADDRESS = "UnsupportedAddress";
+  public static final String REASON_CONFIGURATION_CHANGED = "ConfigurationChanged";
 
   // Listener
   public static final String REASON_UNSUPPORTED_PROTOCOL = "UnsupportedProtocol";
@@ -40,6 +42,13 @@ public final class Conditions {
   public static final String REASON_PROTOCOL_CONFLICT = "ProtocolConflict";
   public static final String REASON_NO_CONFLICTS = "NoConflicts";
   public static final String REASON_OVERLAPPING_HOSTNAMES = "OverlappingHostnames";
+  public static final String REASON_NO_VALID_CA_CERTIFICATE = "NoValidCACertificate";
+  public static final String REASON_INVALID_CA_CERTIFICATE_REF = "InvalidCACertificateRef";
+  public static final String REASON_INVALID_CA_CERTIFICATE_KIND = "InvalidCACertificateKind";
+
+  // Policies (GEP-713, BackendTLSPolicy)
+  public static final String REASON_CONFLICTED = "Conflicted";
+  public static final String REASON_TARGET_NOT_FOUND = "TargetNotFound";
 
   // Route parent
   public static final String REASON_NOT_ALLOWED_BY_LISTENERS = "NotAllowedByListeners";

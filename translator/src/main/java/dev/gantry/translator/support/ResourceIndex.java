@@ -1,6 +1,7 @@
 package dev.gantry.translator.support;
 
 import dev.gantry.translator.ResourceSnapshot;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -22,6 +23,7 @@ public final class ResourceIndex {
 
   private final Map<String, Service> services = new HashMap<>();
   private final Map<String, Secret> secrets = new HashMap<>();
+  private final Map<String, ConfigMap> configMaps = new HashMap<>();
   private final Map<String, Namespace> namespaces = new HashMap<>();
   private final Map<String, List<EndpointSlice>> slicesByService = new HashMap<>();
   private final ReferenceGrants referenceGrants;
@@ -34,6 +36,9 @@ public final class ResourceIndex {
     }
     for (Secret s : snapshot.secrets()) {
       secrets.put(key(s), s);
+    }
+    for (ConfigMap m : snapshot.configMaps()) {
+      configMaps.put(key(m), m);
     }
     for (Namespace n : snapshot.namespaces()) {
       if (n.getMetadata() != null && n.getMetadata().getName() != null) {
@@ -57,7 +62,11 @@ public final class ResourceIndex {
         dependencyFingerprint == null
             ? null
             : fingerprint(
-                List.of(snapshot.endpointSlices(), snapshot.secrets(), snapshot.namespaces()));
+                List.of(
+                    snapshot.endpointSlices(),
+                    snapshot.secrets(),
+                    snapshot.namespaces(),
+                    snapshot.configMaps()));
   }
 
   /**
@@ -98,6 +107,10 @@ public final class ResourceIndex {
 
   public Secret secret(String namespace, String name) {
     return secrets.get(namespace + "/" + name);
+  }
+
+  public ConfigMap configMap(String namespace, String name) {
+    return configMaps.get(namespace + "/" + name);
   }
 
   /** The Namespace object, or {@code null} when the snapshot does not hold it. */

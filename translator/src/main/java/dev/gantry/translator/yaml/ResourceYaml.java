@@ -10,11 +10,13 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.gantry.api.v1alpha1.BackendPolicy;
 import dev.gantry.api.v1alpha1.RateLimitPolicy;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
@@ -48,16 +50,18 @@ public final class ResourceYaml {
           Map.entry("v1/Namespace", Namespace.class),
           Map.entry("discovery.k8s.io/v1/EndpointSlice", EndpointSlice.class),
           Map.entry("gantry.dev/v1alpha1/RateLimitPolicy", RateLimitPolicy.class),
-          Map.entry("gantry.dev/v1alpha1/BackendPolicy", BackendPolicy.class));
+          Map.entry("gantry.dev/v1alpha1/BackendPolicy", BackendPolicy.class),
+          Map.entry("v1/ConfigMap", ConfigMap.class),
+          Map.entry("gateway.networking.k8s.io/v1/BackendTLSPolicy", BackendTLSPolicy.class));
 
   private ResourceYaml() {}
 
   /**
    * @param objects the objects that parsed without error, in document order
    * @param errors one message per problem, each naming the source and the object or line
-   * @param skipped objects of kinds Gantry does not read (a Deployment, a ConfigMap, an Argo CD
-   *     Application...), one line each: a folder a user keeps for GitOps holds more than Gantry's
-   *     inputs, and those are not errors
+   * @param skipped objects of kinds Gantry does not read (a Deployment, an Argo CD Application...),
+   *     one line each: a folder a user keeps for GitOps holds more than Gantry's inputs, and those
+   *     are not errors
    */
   public record Result(List<HasMetadata> objects, List<String> errors, List<String> skipped) {
     public Result(List<HasMetadata> objects, List<String> errors) {

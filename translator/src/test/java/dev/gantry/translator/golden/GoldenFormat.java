@@ -40,6 +40,7 @@ public final class GoldenFormat {
     objects.addAll(result.httpRoutes());
     objects.addAll(result.rateLimitPolicies());
     objects.addAll(result.backendPolicies());
+    objects.addAll(result.backendTlsPolicies());
     for (HasMetadata o : objects) {
       ObjectNode n = YAML.createObjectNode();
       n.put("kind", o.getKind());

@@ -149,7 +149,7 @@ class ResourceYamlTest {
             metadata: {name: routes, namespace: argocd}
             ---
             apiVersion: v1
-            kind: ConfigMap
+            kind: Pod
             metadata: {name: settings, namespace: ns}
             ---
             apiVersion: gateway.networking.k8s.io/v1
@@ -166,7 +166,7 @@ class ResourceYamlTest {
         .containsExactly(
             "repo.yaml document 2: apps/v1/Deployment ns/web (not read by Gantry)",
             "repo.yaml document 3: argoproj.io/v1alpha1/Application argocd/routes (not read by Gantry)",
-            "repo.yaml document 4: v1/ConfigMap ns/settings (not read by Gantry)");
+            "repo.yaml document 4: v1/Pod ns/settings (not read by Gantry)");
     assertThat(r.errors()).hasSize(2).allSatisfy(e -> assertThat(e).contains("(expected: one of"));
   }
 
