@@ -12,6 +12,8 @@ import dev.gantry.proxy.server.ProxyChannelInitializer;
 import dev.gantry.proxy.server.ProxyHandler;
 import dev.gantry.proxy.server.ProxyRuntime;
 import dev.gantry.proxy.server.Transport;
+import dev.gantry.proxy.tls.TlsContextFactory;
+import dev.gantry.proxy.upstream.UpstreamRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
@@ -46,6 +48,7 @@ public final class GantryProxy implements AutoCloseable {
   private final ProxyRuntime runtime;
   private final ConfigCompiler compiler;
   private final RateLimitEngine rateLimits;
+  private final UpstreamRegistry upstreams;
   private final Map<Integer, Channel> bound = new HashMap<>();
   private volatile GatewaySnapshot current;
   private volatile long reloads;
@@ -62,7 +65,15 @@ public final class GantryProxy implements AutoCloseable {
     this.runtime = new ProxyRuntime(metrics, transport, observability);
     this.rateLimits =
         new RateLimitEngine(settings.rateLimits(), settings.registry(), settings.gatewayLabel());
-    this.compiler = new ConfigCompiler(settings.registry(), settings.gatewayLabel(), rateLimits);
+    this.upstreams = new UpstreamRegistry(settings.registry(), settings.gatewayLabel(), transport);
+    upstreams.probeLoops(workerGroup);
+    this.compiler =
+        new ConfigCompiler(
+            settings.registry(),
+            settings.gatewayLabel(),
+            rateLimits,
+            new TlsContextFactory(),
+            upstreams);
   }
 
   public static GantryProxy start(ProxySettings settings) {
@@ -108,6 +119,8 @@ public final class GantryProxy implements AutoCloseable {
     bound.putAll(added);
     CompiledConfig previous = runtime.config();
     runtime.swap(compiled);
+    // Probers for the new clusters start, state of endpoints no cluster lists any more goes.
+    upstreams.activate(compiled.clusters().values());
     current = snapshot;
     reloads++;
     runtime.metrics().configApplied(snapshot.version());
@@ -221,6 +234,11 @@ public final class GantryProxy implements AutoCloseable {
     return runtime.metrics().activeConnections().get();
   }
 
+  /** Process-wide endpoint state: health, ejections, load (for tests and the admin view). */
+  public UpstreamRegistry upstreams() {
+    return upstreams;
+  }
+
   public ProxySettings settings() {
     return settings;
   }
@@ -328,6 +346,7 @@ public final class GantryProxy implements AutoCloseable {
           () ->
               "drain" + gw + " 3/4: drain timeout; cutting " + left + " after " + waitedMs + " ms");
     }
+    upstreams.close(); // health probes stop before the event loops they run on
     runtime.downstreamChannels().close().awaitUninterruptibly(1, TimeUnit.SECONDS);
     runtime.upstreamChannels().close().awaitUninterruptibly(1, TimeUnit.SECONDS);
     try {

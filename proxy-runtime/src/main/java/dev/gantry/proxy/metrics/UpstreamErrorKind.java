@@ -14,6 +14,8 @@ public enum UpstreamErrorKind {
   RESET("reset"),
   /** An exception on the upstream connection (protocol error, I/O error). */
   ERROR("error"),
+  /** Every endpoint of the cluster was unhealthy or ejected: answered 503 without trying. */
+  NO_HEALTHY_ENDPOINT("no_healthy_endpoint"),
   /** A response whose status the rule retries on, so it was discarded. */
   RETRIED_STATUS("retried_status"),
   MIRROR_NO_ENDPOINT("mirror_no_endpoint"),

@@ -1,6 +1,8 @@
 package dev.gantry.proxy.server;
 
 import dev.gantry.model.routing.AppProtocol;
+import dev.gantry.model.routing.backend.ConnectionSettings;
+import dev.gantry.proxy.balance.RequestHash;
 import dev.gantry.proxy.filter.CorsPolicy;
 import dev.gantry.proxy.filter.FilterStep;
 import dev.gantry.proxy.filter.HeaderOps;
@@ -22,6 +24,9 @@ import dev.gantry.proxy.route.HostTable;
 import dev.gantry.proxy.route.RequestView;
 import dev.gantry.proxy.route.UpstreamEndpoint;
 import dev.gantry.proxy.tls.SniListenerHandler;
+import dev.gantry.proxy.upstream.ClusterLoad;
+import dev.gantry.proxy.upstream.ClusterMember;
+import dev.gantry.proxy.upstream.RequestAffinity;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -72,6 +77,7 @@ final class HttpExchange implements UpstreamListener {
   static final AsciiString X_REQUEST_ID = AsciiString.cached("x-request-id");
   static final AsciiString RATELIMIT = AsciiString.cached("ratelimit");
   static final AsciiString RATELIMIT_POLICY = AsciiString.cached("ratelimit-policy");
+  static final AsciiString X_GANTRY_OVERLOAD = AsciiString.cached("x-gantry-overload");
 
   private final ProxyHandler owner;
   private final ChannelHandlerContext ctx;
@@ -113,8 +119,27 @@ final class HttpExchange implements UpstreamListener {
   private boolean bodyOverflow;
 
   private UpstreamEndpoint endpoint;
+  private ClusterMember member;
   private Channel upstream;
   private int attempts;
+
+  /** Bumped on every connection attempt; a connect that completes for an older one is stale. */
+  private int generation;
+
+  /** Attempts that failed to connect and went to another endpoint (at most one). */
+  private int connectRetries;
+
+  /** The request hash for consistent hashing, or NO_HASH. */
+  private long hash = RequestHash.NO_HASH;
+
+  /** The request's hash key and session, or null when neither applies. */
+  private RequestAffinity affinity;
+
+  // What this exchange counts against its cluster and endpoint, released exactly once.
+  private boolean admitted;
+  private boolean memberCounted;
+  private boolean pendingCounted;
+  private boolean retryHeld;
   private int staleRetries;
   private boolean reusedConnection;
   private long bodyBytes;
@@ -290,6 +315,17 @@ final class HttpExchange implements UpstreamListener {
     if (!cluster.hasEndpoints()) {
       respondLocal(503, null, false);
       return;
+    }
+    if (!cluster.load().tryStartRequest(cluster.limits())) {
+      overloaded(ClusterLoad.MAX_REQUESTS);
+      return;
+    }
+    admitted = true;
+    affinity =
+        RequestAffinity.of(
+            rule.sessionPersistence(), cluster, headers, ctx.channel().remoteAddress());
+    if (affinity != null) {
+      hash = affinity.hash();
     }
     websocket = wsUpgrade && cluster.protocol() == AppProtocol.WS;
     upstreamHeaders = prepareUpstreamHeaders(headers, hostHeader, chunked);
@@ -491,31 +527,84 @@ final class HttpExchange implements UpstreamListener {
   // ---------------------------------------------------------------- upstream attempts
 
   private void startAttempt() {
-    attempts++;
-    attemptStartNanos = System.nanoTime();
-    endpoint = cluster.pick();
-    UpstreamPool pool = rt.pool(ctx.channel().eventLoop());
-    boolean fresh = websocket || (staleRetries > 0 && endpoint.protocol() != AppProtocol.H2C);
-    Future<Channel> f = fresh ? pool.connectDedicated(endpoint) : pool.acquire(endpoint);
-    int attempt = attempts;
-    UpstreamEndpoint ep = endpoint;
-    if (f.isDone()) {
-      onAcquired(f, attempt, ep);
-    } else {
-      f.addListener(x -> onAcquired(f, attempt, ep));
-    }
+    startAttempt(false);
   }
 
-  private void onAcquired(Future<Channel> f, int attempt, UpstreamEndpoint ep) {
-    if (attempt != attempts || aborted || responseStarted) {
+  /**
+   * Picks an endpoint (another one than the last, on a retry) and connects. {@code sameAttempt}:
+   * the previous try never reached an upstream, so this one is still the same attempt (its queued
+   * body has not been sent anywhere).
+   */
+  private void startAttempt(boolean sameAttempt) {
+    if (!sameAttempt) {
+      attempts++;
+    }
+    generation++;
+    ClusterMember previous = member;
+    endAttemptCount();
+    if (previous != null) {
+      member = cluster.pickOther(hash, previous);
+    } else if (affinity != null && affinity.sticky() != null) {
+      member = affinity.sticky();
+    } else {
+      member = cluster.pick(hash);
+    }
+    if (member == null) {
+      // Every endpoint is unhealthy or ejected.
+      cluster.metrics().error(UpstreamErrorKind.NO_HEALTHY_ENDPOINT);
+      respondLocal(503, null, false);
+      return;
+    }
+    endpoint = member.endpoint();
+    attemptStartNanos = System.nanoTime();
+    member.state().requestStarted();
+    memberCounted = true;
+    UpstreamPool pool = rt.pool(ctx.channel().eventLoop());
+    ConnectionSettings cs = cluster.connection();
+    boolean fresh = websocket || (staleRetries > 0 && endpoint.protocol() != AppProtocol.H2C);
+    if ((fresh || pool.needsConnection(endpoint, cs))
+        && cluster.openConnections() >= cluster.limits().maxConnections()) {
+      cluster.load().connectionRefused();
+      overloaded(ClusterLoad.MAX_CONNECTIONS);
+      return;
+    }
+    Future<Channel> f = fresh ? pool.connectDedicated(member, cs) : pool.acquire(member, cs);
+    int attempt = generation;
+    ClusterMember m = member;
+    if (f.isDone()) {
+      onAcquired(f, attempt, m);
+      return;
+    }
+    f.addListener(x -> onAcquired(f, attempt, m));
+    if (!cluster.load().tryStartPending(cluster.limits())) {
+      // The connection still completes and joins the pool (onAcquired sees a stale attempt).
+      overloaded(ClusterLoad.MAX_PENDING);
+      return;
+    }
+    pendingCounted = true;
+  }
+
+  private void onAcquired(Future<Channel> f, int attempt, ClusterMember m) {
+    if (attempt == generation) {
+      endPending();
+    }
+    if (attempt != generation || aborted || responseStarted) {
       // The exchange moved on (timeout, client gone) while connecting: give the connection back.
       if (f.isSuccess()) {
-        rt.pool(ctx.channel().eventLoop()).release(ep, f.getNow(), true);
+        rt.pool(ctx.channel().eventLoop()).release(m.endpoint(), f.getNow(), true);
       }
       return;
     }
     if (!f.isSuccess()) {
       cluster.metrics().error(UpstreamErrorKind.CONNECT);
+      cluster.reportFailure(m);
+      if (connectRetries == 0 && !websocket && tryRetryToken()) {
+        // The request never reached an upstream, so another endpoint may always have it, with
+        // or without a retry policy (within the retry budget).
+        connectRetries++;
+        startAttempt(attempts == 1);
+        return;
+      }
       retryOrFail(503);
       return;
     }
@@ -533,7 +622,9 @@ final class HttpExchange implements UpstreamListener {
     HttpRequest head =
         new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), upstreamUri, headers);
     upstream.write(head, upstream.voidPromise());
-    if (attempt == 1) {
+    if (attempts == 1) {
+      // The first attempt (possibly on a second endpoint after a refused connect): the body
+      // queued while connecting goes now, the rest streams through onRequestContent.
       if (queued != null) {
         HttpContent c;
         while ((c = queued.poll()) != null) {
@@ -556,7 +647,19 @@ final class HttpExchange implements UpstreamListener {
         && attempts <= rule.retry().attempts()
         && !bodyOverflow
         && !responseStarted
-        && !aborted;
+        && !aborted
+        && tryRetryToken();
+  }
+
+  /**
+   * Takes a place in the cluster's retry budget (and circuit breaker) for the rest of the exchange;
+   * true when this exchange holds one.
+   */
+  private boolean tryRetryToken() {
+    if (!retryHeld) {
+      retryHeld = cluster.load().tryStartRetry(cluster.limits(), cluster.retryBudget());
+    }
+    return retryHeld;
   }
 
   private void retryOrFail(int failStatus) {
@@ -593,6 +696,7 @@ final class HttpExchange implements UpstreamListener {
       return;
     }
     cluster.metrics().error(UpstreamErrorKind.TIMEOUT);
+    cluster.reportFailure(member);
     retryOrFail(504);
   }
 
@@ -625,6 +729,11 @@ final class HttpExchange implements UpstreamListener {
         ReferenceCountUtil.release(msg);
         return;
       }
+      if (code >= 500) {
+        cluster.report5xx(member);
+      } else {
+        cluster.reportSuccess(member);
+      }
       if (rule.retriesOn(code) && canRetry()) {
         ReferenceCountUtil.release(msg);
         cluster.metrics().response(code, System.nanoTime() - attemptStartNanos);
@@ -649,6 +758,9 @@ final class HttpExchange implements UpstreamListener {
       }
       if (rateLimitHeader != null) {
         h.set(RATELIMIT, rateLimitHeader);
+      }
+      if (affinity != null) {
+        affinity.decorate(h, member);
       }
       if (!h.contains(HttpHeaderNames.CONTENT_LENGTH) && code != 204 && code != 304) {
         h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
@@ -698,6 +810,7 @@ final class HttpExchange implements UpstreamListener {
     cluster.metrics().response(status, upstreamNanos);
     cancelTimers();
     releaseUpstream(requestComplete && upstreamKeepAlive);
+    releaseLoad();
     metrics.record(status, startNanos);
     maybeDone();
   }
@@ -731,6 +844,11 @@ final class HttpExchange implements UpstreamListener {
       return;
     }
     cluster.metrics().error(kind);
+    if (!reusedConnection || responseStarted) {
+      // A reused connection that died before answering is usually the keep-alive race below,
+      // not the endpoint's fault.
+      cluster.reportFailure(member);
+    }
     if (responseStarted) {
       abortClient();
     } else if (rule.retry() == null
@@ -793,6 +911,13 @@ final class HttpExchange implements UpstreamListener {
 
   // ---------------------------------------------------------------- local answers & lifecycle
 
+  /** A fast 503 from the circuit breaker: no upstream request, the header names the limit. */
+  private void overloaded(String limit) {
+    HttpHeaders h = new io.netty.handler.codec.http.DefaultHttpHeaders();
+    h.set(X_GANTRY_OVERLOAD, limit);
+    respondLocal(503, h, false);
+  }
+
   /** Answers without (further) forwarding; {@code close} marks a protocol error. */
   private void respondLocal(int code, HttpHeaders extra, boolean close) {
     if (responseStarted) {
@@ -805,6 +930,7 @@ final class HttpExchange implements UpstreamListener {
     status = code;
     cancelTimers();
     releaseUpstream(false);
+    releaseLoad();
     FullHttpResponse r =
         new DefaultFullHttpResponse(
             HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(code), Unpooled.EMPTY_BUFFER);
@@ -911,7 +1037,36 @@ final class HttpExchange implements UpstreamListener {
     }
   }
 
+  /** Ends what this exchange counts on its endpoint and cluster (idempotent). */
+  private void releaseLoad() {
+    endAttemptCount();
+    endPending();
+    if (admitted) {
+      admitted = false;
+      cluster.load().requestEnded();
+    }
+    if (retryHeld) {
+      retryHeld = false;
+      cluster.load().retryEnded();
+    }
+  }
+
+  private void endAttemptCount() {
+    if (memberCounted) {
+      memberCounted = false;
+      member.state().requestEnded();
+    }
+  }
+
+  private void endPending() {
+    if (pendingCounted) {
+      pendingCounted = false;
+      cluster.load().pendingEnded();
+    }
+  }
+
   private void cleanup() {
+    releaseLoad();
     cancelTimers();
     releaseQueued();
     if (bodyCopy != null) {

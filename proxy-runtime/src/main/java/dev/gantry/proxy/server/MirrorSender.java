@@ -1,8 +1,10 @@
 package dev.gantry.proxy.server;
 
+import dev.gantry.proxy.balance.RequestHash;
 import dev.gantry.proxy.metrics.UpstreamErrorKind;
 import dev.gantry.proxy.route.CompiledCluster;
 import dev.gantry.proxy.route.UpstreamEndpoint;
+import dev.gantry.proxy.upstream.ClusterMember;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
@@ -37,26 +39,29 @@ final class MirrorSender implements UpstreamListener {
   private ScheduledFuture<?> timer;
   private boolean finished;
 
-  private MirrorSender(ProxyRuntime rt, EventLoop loop, Copy copy, UpstreamEndpoint endpoint) {
+  private final ClusterMember member;
+
+  private MirrorSender(ProxyRuntime rt, EventLoop loop, Copy copy, ClusterMember member) {
     this.rt = rt;
     this.loop = loop;
     this.copy = copy;
-    this.endpoint = endpoint;
+    this.member = member;
+    this.endpoint = member.endpoint();
   }
 
   /** Sends the copy; takes ownership of {@code body}. */
   static void send(ProxyRuntime rt, EventLoop loop, Copy copy, ByteBuf body) {
-    UpstreamEndpoint endpoint = copy.cluster().pick();
-    if (endpoint == null) {
+    ClusterMember member = copy.cluster().pick(RequestHash.NO_HASH);
+    if (member == null) {
       body.release();
       copy.cluster().metrics().error(UpstreamErrorKind.MIRROR_NO_ENDPOINT);
       return;
     }
-    new MirrorSender(rt, loop, copy, endpoint).start(body);
+    new MirrorSender(rt, loop, copy, member).start(body);
   }
 
   private void start(ByteBuf body) {
-    Future<Channel> f = rt.pool(loop).acquire(endpoint);
+    Future<Channel> f = rt.pool(loop).acquire(member, copy.cluster().connection());
     f.addListener(
         x -> {
           if (!f.isSuccess()) {
