@@ -48,9 +48,29 @@ class ImagesTest {
     assertThat(instructions)
         .as("COPY of the Maven-built jar in %s", dockerfile)
         .anySatisfy(i -> assertThat(i).startsWith("COPY ").contains(" " + jar + " " + target));
-    assertThat(instructions)
+    assertThat(instructions.stream().filter(i -> i.startsWith("ENTRYPOINT ")))
         .as("ENTRYPOINT of %s", dockerfile)
-        .contains("ENTRYPOINT [\"java\", \"-jar\", \"" + target + "\"]");
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e)
+                    .startsWith("ENTRYPOINT [\"java\", ")
+                    .endsWith("\"-jar\", \"" + target + "\"]"));
+    // An AOT cache the entrypoint maps must be one the image build wrote.
+    instructions.stream()
+        .filter(i -> i.startsWith("ENTRYPOINT ") && i.contains("-XX:AOTCache="))
+        .forEach(
+            e -> {
+              String cache = e.replaceAll(".*-XX:AOTCache=([^\"]+)\".*", "$1");
+              assertThat(instructions)
+                  .as("RUN that writes %s in %s", cache, dockerfile)
+                  .anySatisfy(
+                      i ->
+                          assertThat(i)
+                              .startsWith("RUN ")
+                              .contains("-XX:AOTMode=create")
+                              .contains("-XX:AOTCache=" + cache));
+            });
 
     // The build context is filtered by <Dockerfile>.dockerignore: it must let the jar through.
     List<String> ignore = Files.readAllLines(dockerfile.resolveSibling("Dockerfile.dockerignore"));

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       TranslateCommand.class,
       EchoCommand.class,
       ProxyCommand.class,
+      TrainCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class GantryCli {
