@@ -19,7 +19,8 @@ import java.util.List;
  * from a real one: each example goes to its own namespace (several use Gateway "web" in default),
  * Gateway listeners move to a port free on the proxies' loopback addresses, Services lose their
  * selector (no pods, no EndpointSlice controller) and EndpointSlices point at the tier's echo
- * servers (addressType FQDN: see {@link #rewrite}). The GatewayClass documents are left out: the chart created "gantry" already.
+ * servers (addressType FQDN: see {@link #rewrite}). The GatewayClass documents are left out: the
+ * chart created "gantry" already.
  */
 final class ExampleManifests {
 

@@ -177,7 +177,6 @@ class GantryE2E {
                 "e2e-" + example.getKey() + "/" + gatewayOf(example.getKey()),
                 host,
                 Ports.free(host),
-                advertise,
                 work);
         fleet.add(p);
       }
@@ -246,10 +245,15 @@ class GantryE2E {
               work.resolve(example + ".yaml"));
       kubectl.apply(yaml);
     }
-    for (List<ProxyReplica> fleet : fleets.values()) {
-      for (ProxyReplica p : fleet) {
+    // The proxies run what the operator put in each Gateway's fleet Deployment (created by the
+    // leader under the chart's RBAC): that is the command line a kubelet would start.
+    for (var fleet : fleets.entrySet()) {
+      String ns = "e2e-" + fleet.getKey();
+      List<String> args = fleetDeploymentArgs(ns);
+      assertThat(args).contains("--operator", advertise, "--gateway");
+      for (ProxyReplica p : fleet.getValue()) {
         stopLast.add(p);
-        p.start();
+        p.fleetArgs(args).start();
       }
     }
     for (List<ProxyReplica> fleet : fleets.values()) {
@@ -500,13 +504,18 @@ class GantryE2E {
               sigkill.requests.get(),
               sigkill.failures().size(),
               killMs + " (restart to ready on the latest version)",
-              sigkill.failures().size()
+              "answered by "
+                  + sigkill.spread()
+                  + "; "
+                  + sigkill.failures().size()
                   + " in flight on "
                   + killed.name()
-                  + " when it died (allowed); statuses "
+                  + " when it died (allowed)"
                   + sigkill.failures().stream()
-                      .map(f -> String.valueOf(f.status()))
-                      .collect(Collectors.joining(","))));
+                      .map(f -> f.status() + " " + f.detail())
+                      .collect(
+                          Collectors.joining(
+                              " | ", sigkill.failures().isEmpty() ? "" : ": ", ""))));
 
       // 4. SIGTERM another proxy: it drains; then it comes back.
       ProxyReplica drained = fleets.get("quickstart").get(1);
@@ -608,7 +617,13 @@ class GantryE2E {
                     .limit(5)
                     .map(x -> x.status() + "@" + x.server() + " " + x.detail())
                     .collect(Collectors.joining(" | "));
-    table.add(new ScenarioTable.Row(s.name, s.requests.get(), f.size(), convergence, detail));
+    table.add(
+        new ScenarioTable.Row(
+            s.name,
+            s.requests.get(),
+            f.size(),
+            convergence,
+            detail + "; answered by " + s.spread()));
   }
 
   private void phase(String name, long startNanos) {
@@ -623,28 +638,28 @@ class GantryE2E {
     String value = "change-" + changeCounter;
     retryOnConflict(
         () ->
-    admin
-        .resources(HTTPRoute.class)
-        .inNamespace(LOAD_NS)
-        .withName("quickstart")
-        .edit(
-            r -> {
-              var rule =
-                  r.getSpec().getRules().stream()
-                      .filter(x -> "default".equals(x.getName()))
-                      .findFirst()
-                      .orElseThrow();
-              rule.getFilters()
-                  .getFirst()
-                  .getResponseHeaderModifier()
-                  .setSet(
-                      List.of(
-                          new HTTPHeaderBuilder()
-                              .withName("x-e2e-change")
-                              .withValue(value)
-                              .build()));
-              return r;
-            }));
+            admin
+                .resources(HTTPRoute.class)
+                .inNamespace(LOAD_NS)
+                .withName("quickstart")
+                .edit(
+                    r -> {
+                      var rule =
+                          r.getSpec().getRules().stream()
+                              .filter(x -> "default".equals(x.getName()))
+                              .findFirst()
+                              .orElseThrow();
+                      rule.getFilters()
+                          .getFirst()
+                          .getResponseHeaderModifier()
+                          .setSet(
+                              List.of(
+                                  new HTTPHeaderBuilder()
+                                      .withName("x-e2e-change")
+                                      .withValue(value)
+                                      .build()));
+                      return r;
+                    }));
     return System.nanoTime();
   }
 
@@ -664,13 +679,13 @@ class GantryE2E {
             .toList();
     retryOnConflict(
         () ->
-    admin
-        .discovery()
-        .v1()
-        .endpointSlices()
-        .inNamespace(LOAD_NS)
-        .withName(LOAD_SLICE)
-        .edit(s -> new EndpointSliceBuilder(s).withEndpoints(endpoints).build()));
+            admin
+                .discovery()
+                .v1()
+                .endpointSlices()
+                .inNamespace(LOAD_NS)
+                .withName(LOAD_SLICE)
+                .edit(s -> new EndpointSliceBuilder(s).withEndpoints(endpoints).build()));
     return System.nanoTime();
   }
 
@@ -807,6 +822,28 @@ class GantryE2E {
       // The API server may be restarting: no answer is "not yet".
       return null;
     }
+  }
+
+  /** The proxy container's args of the fleet Deployment the operator created in {@code ns}. */
+  private List<String> fleetDeploymentArgs(String ns) {
+    Await.until(
+        "fleet Deployment in " + ns,
+        CONVERGE,
+        () -> !fleetDeployments(ns).isEmpty(),
+        () -> operators.getFirst().process().tail(20));
+    var d = fleetDeployments(ns).getFirst();
+    var c = d.getSpec().getTemplate().getSpec().getContainers().getFirst();
+    // The image's entrypoint is `java -jar gantry.jar`; bin/gantry is that here.
+    return c.getArgs() == null ? List.of() : List.copyOf(c.getArgs());
+  }
+
+  private List<io.fabric8.kubernetes.api.model.apps.Deployment> fleetDeployments(String ns) {
+    return admin.apps().deployments().inNamespace(ns).list().getItems().stream()
+        .filter(
+            d ->
+                d.getMetadata().getOwnerReferences().stream()
+                    .anyMatch(o -> o.getKind().equals("Gateway")))
+        .toList();
   }
 
   private JsonNode gatewayClass() {

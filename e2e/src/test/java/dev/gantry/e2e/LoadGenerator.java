@@ -26,6 +26,11 @@ final class LoadGenerator implements AutoCloseable {
     final AtomicLong requests = new AtomicLong();
     final AtomicLong inFlight = new AtomicLong();
     final List<Failure> failures = new ArrayList<>();
+
+    /** Answered requests per proxy, as haproxy names the server: proof the load was spread. */
+    final java.util.concurrent.ConcurrentSkipListMap<String, java.util.concurrent.atomic.LongAdder>
+        byServer = new java.util.concurrent.ConcurrentSkipListMap<>();
+
     final long startNanos = System.nanoTime();
 
     Scenario(String name) {
@@ -38,6 +43,13 @@ final class LoadGenerator implements AutoCloseable {
 
     synchronized void fail(Failure f) {
       failures.add(f);
+    }
+
+    /** "proxy-1=120 proxy-2=118 ...". */
+    String spread() {
+      StringBuilder b = new StringBuilder();
+      byServer.forEach((k, v) -> b.append(b.isEmpty() ? "" : " ").append(k).append('=').append(v));
+      return b.toString();
     }
 
     long millisSinceStart() {
@@ -98,6 +110,11 @@ final class LoadGenerator implements AutoCloseable {
         s.requests.incrementAndGet();
         try {
           HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString());
+          s.byServer
+              .computeIfAbsent(
+                  r.headers().firstValue("x-e2e-lb-server").orElse("?"),
+                  k -> new java.util.concurrent.atomic.LongAdder())
+              .increment();
           if (r.statusCode() / 100 != 2) {
             s.fail(
                 new Failure(

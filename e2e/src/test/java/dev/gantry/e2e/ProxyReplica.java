@@ -8,15 +8,17 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * One {@code bin/gantry proxy} process of a Gateway's fleet, started with the flags the fleet
- * Deployment passes (operator address, gateway, snapshot file, log level) plus the loopback address
- * its listeners and admin port bind: each replica has its own 127.0.0.x, so all of them serve the
- * Gateway's listener port as pods would. Restartable: a restart keeps the snapshot file, which is
- * how a restarted pod finds its last good config.
+ * One {@code bin/gantry proxy} process of a Gateway's fleet, started with the container arguments
+ * of the fleet Deployment the operator created (operator address, gateway, log level, ...; the
+ * snapshot file moved from the pod's emptyDir to the run directory) plus what a pod gets from its
+ * environment: a node id and its own address — each replica listens and serves admin on its own
+ * 127.0.0.x, so all of them serve the Gateway's listener port as pods would. Restartable: a restart
+ * keeps the snapshot file, which is how a restarted pod finds its last good config.
  */
 final class ProxyReplica implements AutoCloseable {
 
@@ -29,44 +31,52 @@ final class ProxyReplica implements AutoCloseable {
   private final String gateway;
   private final String host;
   private final int adminPort;
-  private final String operator;
   private final Path dir;
+  private List<String> fleetArgs;
   private ManagedProcess process;
 
   ProxyReplica(
-      E2eEnvironment env,
-      String name,
-      String gateway,
-      String host,
-      int adminPort,
-      String operator,
-      Path dir) {
+      E2eEnvironment env, String name, String gateway, String host, int adminPort, Path dir) {
     this.env = env;
     this.name = name;
     this.gateway = gateway;
     this.host = host;
     this.adminPort = adminPort;
-    this.operator = operator;
     this.dir = dir;
   }
 
+  /** The fleet Deployment's container args (starting with "proxy"), as the operator wrote them. */
+  ProxyReplica fleetArgs(List<String> args) {
+    if (args.isEmpty() || !args.getFirst().equals("proxy") || !args.contains("--gateway")) {
+      throw new IllegalArgumentException(
+          "fleet Deployment args: " + args + " (expected: proxy --operator ... --gateway ...)");
+    }
+    this.fleetArgs = List.copyOf(args);
+    return this;
+  }
+
   ProxyReplica start() {
+    List<String> command = new ArrayList<>();
+    command.add(env.gantryScript().toString());
+    for (int i = 0; i < fleetArgs.size(); i++) {
+      String a = fleetArgs.get(i);
+      command.add(a);
+      if (a.equals("--snapshot-file") && i + 1 < fleetArgs.size()) {
+        command.add(dir.resolve(name + "-snapshot.json").toString());
+        i++;
+      }
+    }
+    command.add("--node-id=" + name);
+    command.add("--listen-address=" + host);
+    command.add("--admin-address=" + host + ":" + adminPort);
     process =
         ManagedProcess.start(
-            name,
-            dir,
-            Map.of("GANTRY_JAVA_OPTS", "-Xmx256m -XX:TieredStopAtLevel=1"),
-            List.of(
-                env.gantryScript().toString(),
-                "proxy",
-                "--operator=" + operator,
-                "--gateway=" + gateway,
-                "--node-id=" + name,
-                "--snapshot-file=" + dir.resolve(name + "-snapshot.json"),
-                "--listen-address=" + host,
-                "--admin-address=" + host + ":" + adminPort,
-                "--log-level=info"));
+            name, dir, Map.of("GANTRY_JAVA_OPTS", "-Xmx256m -XX:TieredStopAtLevel=1"), command);
     return this;
+  }
+
+  String gateway() {
+    return gateway;
   }
 
   String name() {
