@@ -67,6 +67,7 @@ class GantryE2E {
   static final String LOAD_SLICE = "echo-v1-local";
   static final int ROUTE_CHANGES = 50;
   static final int WORKERS = 4;
+  static final int ECHO_DELAY_MS = 50;
   static final Duration CONVERGE = Duration.ofSeconds(60);
   static final List<String> FLEET_HOSTS = List.of("127.0.0.11", "127.0.0.12", "127.0.0.13");
   static final List<String> ECHO_HOSTS =
@@ -433,14 +434,18 @@ class GantryE2E {
   void faultsUnderContinuousLoad() throws Exception {
     LoadGenerator load =
         new LoadGenerator(
-            URI.create("http://127.0.0.1:" + lb.httpPort() + "/"),
+            // Each answer waits 50 ms at the echo server (its ?delay), so at any moment most load
+            // connections have a request in flight: a killed proxy really has some to lose.
+            URI.create("http://127.0.0.1:" + lb.httpPort() + "/?delay=" + ECHO_DELAY_MS + "ms"),
             WORKERS,
             Duration.ofMillis(10),
             500_000,
             "steady load");
     load.start();
     try {
+      // Baseline: at least 3 s and 100 requests (a loaded CI machine warms the client up slowly).
       Thread.sleep(3000);
+      Await.until("100 baseline requests", Duration.ofSeconds(60), () -> load.sent() >= 100);
       record(load.next("50 HTTPRoute changes"), "-", "baseline");
 
       // 1. fifty route changes, one after the other, while requests flow.
