@@ -43,8 +43,12 @@ final class HaproxyLoadBalancer implements AutoCloseable {
         """
         global
           maxconn 2000
+          # One line per request on stdout (haproxy.log in the run directory): termination states
+          # show what happened to each request when a proxy died.
+          log stdout format raw local0
 
         defaults
+          log global
           timeout connect 2s
           timeout client 30s
           timeout server 10s
@@ -54,6 +58,7 @@ final class HaproxyLoadBalancer implements AutoCloseable {
 
         frontend gateway
           mode http
+          option httplog
           bind 127.0.0.1:%d
           option http-keep-alive
           default_backend proxies
