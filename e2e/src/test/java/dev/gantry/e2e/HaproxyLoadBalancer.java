@@ -1,6 +1,11 @@
 package dev.gantry.e2e;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,11 +27,13 @@ final class HaproxyLoadBalancer implements AutoCloseable {
   record Server(String name, String host, int port, int checkPort) {}
 
   private final ManagedProcess process;
+  private final Path socket;
   private final int httpPort;
   private final int operatorPort;
 
-  private HaproxyLoadBalancer(ManagedProcess process, int httpPort, int operatorPort) {
+  private HaproxyLoadBalancer(ManagedProcess process, Path socket, int httpPort, int operatorPort) {
     this.process = process;
+    this.socket = socket;
     this.httpPort = httpPort;
     this.operatorPort = operatorPort;
   }
@@ -46,6 +53,8 @@ final class HaproxyLoadBalancer implements AutoCloseable {
           # One line per request on stdout (haproxy.log in the run directory): termination states
           # show what happened to each request when a proxy died.
           log stdout format raw local0
+          # The runtime API: the tier reads each server's current sessions from it (show stat).
+          stats socket %s mode 600 level operator
 
         defaults
           log global
@@ -71,7 +80,7 @@ final class HaproxyLoadBalancer implements AutoCloseable {
           http-check expect status 200
           http-after-response set-header x-e2e-lb-server %%s
         """
-            .formatted(httpPort));
+            .formatted(dir.resolve("haproxy.sock"), httpPort));
     for (Server s : proxies) {
       cfg.append(
           "  server %s %s:%d check port %d inter 200ms fall 2 rise 2\n"
@@ -113,9 +122,35 @@ final class HaproxyLoadBalancer implements AutoCloseable {
       ManagedProcess p =
           ManagedProcess.start(
               "haproxy", dir, Map.of(), List.of(binary.toString(), "-db", "-f", file.toString()));
-      return new HaproxyLoadBalancer(p, httpPort, operatorPort);
+      return new HaproxyLoadBalancer(p, dir.resolve("haproxy.sock"), httpPort, operatorPort);
     } catch (IOException e) {
       throw new IllegalStateException("haproxy config in " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Requests haproxy is currently processing on {@code server} of the proxies backend (the scur
+   * column of {@code show stat}), or -1 when the runtime API does not answer.
+   */
+  int activeSessions(String server) {
+    try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+      ch.write(ByteBuffer.wrap("show stat\n".getBytes(StandardCharsets.US_ASCII)));
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      ByteBuffer buf = ByteBuffer.allocate(8192);
+      while (ch.read(buf) >= 0) {
+        out.write(buf.array(), 0, buf.position());
+        buf.clear();
+      }
+      // CSV: pxname,svname,qcur,qmax,scur,...
+      for (String line : out.toString(StandardCharsets.US_ASCII).split("\n")) {
+        String[] f = line.split(",");
+        if (f.length > 4 && f[0].equals("proxies") && f[1].equals(server)) {
+          return Integer.parseInt(f[4]);
+        }
+      }
+      return -1;
+    } catch (IOException | NumberFormatException e) {
+      return -1;
     }
   }
 
