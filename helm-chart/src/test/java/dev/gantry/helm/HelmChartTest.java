@@ -479,6 +479,16 @@ class HelmChartTest {
       assertThat(crd.path("spec")).as("spec of %s", name).isEqualTo(original.path("spec"));
       assertThat(crd.path("metadata").path("annotations").path("helm.sh/resource-policy").asText())
           .isEqualTo("keep");
+      // Labels the generator put on the CRD (GEP-713's policy label) survive the chart's own.
+      original
+          .path("metadata")
+          .path("labels")
+          .properties()
+          .forEach(
+              l ->
+                  assertThat(crd.path("metadata").path("labels").path(l.getKey()))
+                      .as("label %s of %s", l.getKey(), name)
+                      .isEqualTo(l.getValue()));
       CustomResourceDefinition typed = objects.typed(crd, CustomResourceDefinition.class);
       assertThat(typed.getSpec().getVersions())
           .allSatisfy(v -> assertThat(v.getSubresources().getStatus()).isNotNull());
@@ -504,7 +514,8 @@ class HelmChartTest {
                         "crds.annotations.team=platform"))
                 .assertSuccess()
                 .stdout());
-    // Every CRD of the chart (GantryProxyConfig, RateLimitPolicy) gets the same treatment.
+    // Every CRD of the chart (GantryProxyConfig, RateLimitPolicy, BackendPolicy) gets the same
+    // treatment.
     assertThat(unkept.ofKind("CustomResourceDefinition")).isNotEmpty();
     for (JsonNode crd : unkept.ofKind("CustomResourceDefinition")) {
       JsonNode annotations = crd.path("metadata").path("annotations");

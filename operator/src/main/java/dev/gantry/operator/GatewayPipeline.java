@@ -138,7 +138,8 @@ public final class GatewayPipeline {
                 ? java.util.Set.of()
                 : translated.routing().rateLimits().stream()
                     .map(dev.gantry.model.routing.RateLimit::name)
-                    .collect(java.util.stream.Collectors.toUnmodifiableSet())));
+                    .collect(java.util.stream.Collectors.toUnmodifiableSet()),
+            result.backendPolicies()));
     flusher.gateway(key);
     for (GatewayClass c : result.gatewayClasses()) {
       writer.gatewayClassTranslated(c);

@@ -5,6 +5,8 @@ import dev.gantry.proxy.metrics.ProxyMetrics;
 import dev.gantry.proxy.ratelimit.RateLimitEngine;
 import dev.gantry.proxy.route.CompiledConfig;
 import dev.gantry.proxy.route.ConfigCompiler;
+import dev.gantry.proxy.server.ConnectionCensus;
+import dev.gantry.proxy.server.DownstreamDrain;
 import dev.gantry.proxy.server.ProxyChannelInitializer;
 import dev.gantry.proxy.server.ProxyHandler;
 import dev.gantry.proxy.server.ProxyRuntime;
@@ -16,11 +18,13 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -34,9 +38,6 @@ import java.util.logging.Logger;
 public final class GantryProxy implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(GantryProxy.class.getName());
 
-  /** How long {@link #close()} lets in-flight requests finish. */
-  static final long DRAIN_MILLIS = 10_000;
-
   private final ProxySettings settings;
   private final Transport transport;
   private final EventLoopGroup bossGroup;
@@ -48,6 +49,8 @@ public final class GantryProxy implements AutoCloseable {
   private volatile GatewaySnapshot current;
   private volatile long reloads;
   private boolean closed;
+  private volatile boolean draining;
+  private CompletableFuture<DrainReport> drained;
 
   private GantryProxy(ProxySettings settings) {
     this.settings = settings;
@@ -80,7 +83,8 @@ public final class GantryProxy implements AutoCloseable {
     Set<Integer> wanted = new HashSet<>(compiled.ports().keySet());
     Map<Integer, Channel> added = new HashMap<>();
     for (int port : wanted) {
-      if (bound.containsKey(port)) {
+      if (bound.containsKey(port) || draining) {
+        // (While draining, a config still swaps in, e.g. for endpoint changes, but binds nothing.)
         continue;
       }
       try {
@@ -184,9 +188,9 @@ public final class GantryProxy implements AutoCloseable {
     return Optional.ofNullable(current);
   }
 
-  /** True once a complete snapshot is applied. */
+  /** True once a complete snapshot is applied, until a drain starts. */
   public boolean ready() {
-    return current != null && !closed;
+    return current != null && !draining;
   }
 
   /** The actual port bound for a configured listener port, or -1 when it is not bound. */
@@ -208,37 +212,108 @@ public final class GantryProxy implements AutoCloseable {
     return settings;
   }
 
-  /** Graceful: stop accepting, let in-flight requests finish (bounded), then close everything. */
+  /**
+   * Shuts down without failing a request: {@link #drain(DrainSettings)} with no drain period and
+   * {@link DrainSettings#IMMEDIATE}'s timeout (nothing in front of an embedded proxy needs
+   * telling). Returns at once when a drain already ran.
+   */
   @Override
-  public synchronized void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    runtime.startDraining();
-    bound.values().forEach(ch -> ch.close().syncUninterruptibly());
-    bound.clear();
-    for (Channel ch : runtime.downstreamChannels()) {
-      ch.eventLoop()
-          .execute(
-              () -> {
-                ProxyHandler h = ch.pipeline().get(ProxyHandler.class);
-                if (ch.pipeline().get(Http2FrameCodec.class) != null) {
-                  ch.close(); // HTTP/2: GOAWAY, then waits for open streams (bounded by codec)
-                } else if (h != null && h.idle()) {
-                  ch.close();
-                }
-                // A busy HTTP/1.1 connection closes after its response (draining flag).
-              });
-    }
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DRAIN_MILLIS);
-    while (!runtime.downstreamChannels().isEmpty() && System.nanoTime() < deadline) {
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
+  public void close() {
+    drain(DrainSettings.IMMEDIATE);
+  }
+
+  /** {@link #drain(DrainSettings)} with the cluster defaults (5 s period, 30 s timeout). */
+  public DrainReport drain() {
+    return drain(DrainSettings.CLUSTER);
+  }
+
+  /**
+   * The graceful shutdown a SIGTERM starts, in four logged phases:
+   *
+   * <ol>
+   *   <li>{@link #ready()} turns false at once (the admin {@code /ready} answers 503), while the
+   *       listeners keep accepting and serving for {@code settings.period()}: HTTP/1.1 responses
+   *       carry {@code Connection: close} and their connection closes after them, HTTP/2
+   *       connections get a GOAWAY announcing the shutdown, so clients move to other replicas as
+   *       the load balancer stops sending new connections here;
+   *   <li>the listeners close; idle connections close; HTTP/2 connections get their final GOAWAY
+   *       (the real last-stream-id) and close when their streams end;
+   *   <li>requests still in flight get up to {@code settings.timeout()} to finish;
+   *   <li>whatever is still open is cut and the event loops stop.
+   * </ol>
+   *
+   * Blocks the caller (a shutdown hook, a test) for at most period + timeout + a few seconds. A
+   * second call waits for the first drain and returns its report.
+   */
+  public DrainReport drain(DrainSettings settings) {
+    synchronized (this) {
+      if (drained != null) {
+        return drained.join();
       }
+      drained = new CompletableFuture<>();
+      draining = true;
+      runtime.startDraining();
+    }
+    long start = System.nanoTime();
+    DrainReport report = null;
+    try {
+      report = runDrain(settings, start);
+      return report;
+    } finally {
+      drained.complete(
+          report != null
+              ? report
+              : new DrainReport(
+                  ConnectionCensus.NONE,
+                  ConnectionCensus.NONE,
+                  0,
+                  Duration.ofNanos(System.nanoTime() - start)));
+    }
+  }
+
+  private DrainReport runDrain(DrainSettings settings, long start) {
+    String gw = settings().gatewayLabel().isEmpty() ? "" : " " + settings().gatewayLabel();
+    ConnectionCensus atStart = DownstreamDrain.census(runtime.downstreamChannels());
+    LOG.info(
+        () ->
+            "drain"
+                + gw
+                + " 1/4: readiness failing; serving "
+                + atStart
+                + " for the drain period of "
+                + settings.period().toMillis()
+                + " ms (HTTP/1.1: Connection: close; HTTP/2: GOAWAY)");
+    DownstreamDrain.announce(runtime.downstreamChannels());
+    sleep(settings.period().toMillis());
+
+    synchronized (this) {
+      closed = true;
+      bound.values().forEach(ch -> ch.close().syncUninterruptibly());
+      bound.clear();
+    }
+    ConnectionCensus atClose = DownstreamDrain.census(runtime.downstreamChannels());
+    LOG.info(
+        () ->
+            "drain"
+                + gw
+                + " 2/4: listeners closed; closing idle connections; waiting up to "
+                + settings.timeout().toMillis()
+                + " ms for "
+                + atClose);
+    DownstreamDrain.closeGracefully(runtime.downstreamChannels(), settings.timeout().toMillis());
+
+    long deadline = System.nanoTime() + settings.timeout().toNanos();
+    while (!runtime.downstreamChannels().isEmpty() && System.nanoTime() < deadline) {
+      sleep(20);
+    }
+    ConnectionCensus left = DownstreamDrain.census(runtime.downstreamChannels());
+    long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    if (left.connections() == 0) {
+      LOG.info(() -> "drain" + gw + " 3/4: every connection finished after " + waitedMs + " ms");
+    } else {
+      LOG.warning(
+          () ->
+              "drain" + gw + " 3/4: drain timeout; cutting " + left + " after " + waitedMs + " ms");
     }
     runtime.downstreamChannels().close().awaitUninterruptibly(1, TimeUnit.SECONDS);
     runtime.upstreamChannels().close().awaitUninterruptibly(1, TimeUnit.SECONDS);
@@ -249,5 +324,25 @@ public final class GantryProxy implements AutoCloseable {
       LOG.log(Level.WARNING, "event loops did not stop cleanly", e);
     }
     rateLimits.close();
+    Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+    LOG.info(() -> "drain" + gw + " 4/4: stopped after " + elapsed.toMillis() + " ms");
+    return new DrainReport(atStart, atClose, left.connections(), elapsed);
+  }
+
+  private static void sleep(long millis) {
+    if (millis <= 0) {
+      return;
+    }
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      // Shutting down anyway: keep going with the next phase, and keep the flag for the caller.
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** True once a drain started (readiness is failing). */
+  public boolean draining() {
+    return draining;
   }
 }

@@ -1,9 +1,11 @@
 package dev.gantry.translator;
 
+import dev.gantry.api.v1alpha1.BackendPolicy;
 import dev.gantry.api.v1alpha1.RateLimitPolicy;
 import dev.gantry.model.GatewaySnapshot;
 import dev.gantry.translator.backend.BackendRefResolver;
 import dev.gantry.translator.backend.EndpointsTranslator;
+import dev.gantry.translator.backendpolicy.BackendPolicyTranslator;
 import dev.gantry.translator.gateway.GatewayClassTranslator;
 import dev.gantry.translator.gateway.GatewayContext;
 import dev.gantry.translator.gateway.GatewayStatusBuilder;
@@ -133,11 +135,19 @@ public final class GatewayApiTranslator {
     List<RateLimitPolicy> policies =
         new RateLimitPolicyTranslator()
             .translate(resources.rateLimitPolicies(), gateways, routes, snapshots, now);
+    List<BackendPolicy> backendPolicies =
+        new BackendPolicyTranslator()
+            .translate(resources.backendPolicies(), resources.services(), snapshots, now);
     gatewayStatuses.sort(
         java.util.Comparator.comparing((Gateway g) -> g.getMetadata().getNamespace())
             .thenComparing(g -> g.getMetadata().getName()));
     return new TranslationResult(
-        snapshots, new ArrayList<>(classes.classes().values()), gatewayStatuses, routes, policies);
+        snapshots,
+        new ArrayList<>(classes.classes().values()),
+        gatewayStatuses,
+        routes,
+        policies,
+        backendPolicies);
   }
 
   /**

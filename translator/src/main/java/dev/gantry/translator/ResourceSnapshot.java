@@ -1,5 +1,6 @@
 package dev.gantry.translator;
 
+import dev.gantry.api.v1alpha1.BackendPolicy;
 import dev.gantry.api.v1alpha1.RateLimitPolicy;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -29,7 +30,32 @@ public record ResourceSnapshot(
     List<EndpointSlice> endpointSlices,
     List<Secret> secrets,
     List<Namespace> namespaces,
-    List<RateLimitPolicy> rateLimitPolicies) {
+    List<RateLimitPolicy> rateLimitPolicies,
+    List<BackendPolicy> backendPolicies) {
+
+  /** A snapshot without BackendPolicies (the form before they existed). */
+  public ResourceSnapshot(
+      List<GatewayClass> gatewayClasses,
+      List<Gateway> gateways,
+      List<HTTPRoute> httpRoutes,
+      List<ReferenceGrant> referenceGrants,
+      List<Service> services,
+      List<EndpointSlice> endpointSlices,
+      List<Secret> secrets,
+      List<Namespace> namespaces,
+      List<RateLimitPolicy> rateLimitPolicies) {
+    this(
+        gatewayClasses,
+        gateways,
+        httpRoutes,
+        referenceGrants,
+        services,
+        endpointSlices,
+        secrets,
+        namespaces,
+        rateLimitPolicies,
+        null);
+  }
 
   /** A snapshot without RateLimitPolicies (the form before they existed). */
   public ResourceSnapshot(
@@ -67,6 +93,7 @@ public record ResourceSnapshot(
     secrets = sorted(secrets);
     namespaces = sorted(namespaces);
     rateLimitPolicies = sorted(rateLimitPolicies);
+    backendPolicies = sorted(backendPolicies);
   }
 
   /**
@@ -83,6 +110,7 @@ public record ResourceSnapshot(
     List<Secret> secrets = new ArrayList<>();
     List<Namespace> namespaces = new ArrayList<>();
     List<RateLimitPolicy> policies = new ArrayList<>();
+    List<BackendPolicy> backendPolicies = new ArrayList<>();
     for (HasMetadata o : objects) {
       switch (o) {
         case GatewayClass c -> classes.add(c);
@@ -94,11 +122,21 @@ public record ResourceSnapshot(
         case Secret s -> secrets.add(s);
         case Namespace n -> namespaces.add(n);
         case RateLimitPolicy p -> policies.add(p);
+        case BackendPolicy p -> backendPolicies.add(p);
         default -> {}
       }
     }
     return new ResourceSnapshot(
-        classes, gateways, routes, grants, services, slices, secrets, namespaces, policies);
+        classes,
+        gateways,
+        routes,
+        grants,
+        services,
+        slices,
+        secrets,
+        namespaces,
+        policies,
+        backendPolicies);
   }
 
   public static ResourceSnapshot empty() {

@@ -1,5 +1,6 @@
 package dev.gantry.translator;
 
+import dev.gantry.api.v1alpha1.BackendPolicy;
 import dev.gantry.api.v1alpha1.RateLimitPolicy;
 import dev.gantry.model.GatewaySnapshot;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
@@ -20,16 +21,30 @@ import java.util.SortedMap;
  *     were)
  * @param rateLimitPolicies every RateLimitPolicy with its {@code status.ancestors} entries of our
  *     controller computed
+ * @param backendPolicies every BackendPolicy with its {@code status.ancestors} entries of our
+ *     controller computed
  */
 public record TranslationResult(
     SortedMap<String, GatewaySnapshot> snapshots,
     List<GatewayClass> gatewayClasses,
     List<Gateway> gateways,
     List<HTTPRoute> httpRoutes,
-    List<RateLimitPolicy> rateLimitPolicies) {
+    List<RateLimitPolicy> rateLimitPolicies,
+    List<BackendPolicy> backendPolicies) {
 
   public TranslationResult {
     rateLimitPolicies = rateLimitPolicies == null ? List.of() : rateLimitPolicies;
+    backendPolicies = backendPolicies == null ? List.of() : backendPolicies;
+  }
+
+  /** A result without BackendPolicies (the form before they existed). */
+  public TranslationResult(
+      SortedMap<String, GatewaySnapshot> snapshots,
+      List<GatewayClass> gatewayClasses,
+      List<Gateway> gateways,
+      List<HTTPRoute> httpRoutes,
+      List<RateLimitPolicy> rateLimitPolicies) {
+    this(snapshots, gatewayClasses, gateways, httpRoutes, rateLimitPolicies, List.of());
   }
 
   /** A result without RateLimitPolicies (the form before they existed). */

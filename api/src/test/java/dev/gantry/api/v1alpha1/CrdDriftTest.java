@@ -39,7 +39,7 @@ class CrdDriftTest {
     List<Path> files = generated();
     assertThat(files)
         .extracting(p -> p.getFileName().toString())
-        .contains("ratelimitpolicies.gantry.dev-v1.yml");
+        .contains("ratelimitpolicies.gantry.dev-v1.yml", "backendpolicies.gantry.dev-v1.yml");
     for (Path g : files) {
       String name = g.getFileName().toString();
       if (HAND_WRITTEN.contains(name)) {
@@ -72,6 +72,27 @@ class CrdDriftTest {
         .contains("per must be greater than zero")
         .contains("limit names must be unique")
         .contains("pattern: \"" + RateLimitPolicySpec.DURATION_PATTERN.replace("\\", "\\\\") + "\"")
+        .contains("status: {}");
+  }
+
+  @Test
+  void theBackendPolicySchemaCarriesTheCelRulesAndThePolicyLabel() throws IOException {
+    String crd =
+        Files.readString(COMMITTED.resolve("backendpolicies.gantry.dev-v1.yml"))
+            .replace("\\\n", "")
+            .replaceAll("\\s+", " ")
+            .replace("\\ ", "");
+    assertThat(crd)
+        .contains("gateway.networking.k8s.io/policy: \"Direct\"")
+        .contains("targetRefs must be core Services")
+        .contains("maxItems: 16")
+        .contains("consistentHash is required with type ConsistentHash")
+        .contains("header is required with type Header")
+        .contains("cookie is required with type Cookie")
+        .contains("timeout must not exceed interval")
+        .contains("percent must be 0..100")
+        .contains("maxEjectedPercent must be 0..100")
+        .contains("pattern: \"" + BackendPolicySpec.DURATION_PATTERN.replace("\\", "\\\\") + "\"")
         .contains("status: {}");
   }
 }

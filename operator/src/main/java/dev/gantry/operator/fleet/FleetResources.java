@@ -215,6 +215,8 @@ public final class FleetResources {
             .withValue("0")
             .endSysctl()
             .endSecurityContext()
+            // SIGTERM starts the proxy's drain; SIGKILL only after it (see ProxyShutdown).
+            .withTerminationGracePeriodSeconds(ProxyShutdown.GRACE_SECONDS)
             .withContainers(container)
             .withTopologySpreadConstraints(
                 new TopologySpreadConstraintBuilder()
@@ -383,6 +385,7 @@ public final class FleetResources {
                 SNAPSHOT_DIR + "/snapshot.json",
                 "--log-level",
                 settings.logLevel()));
+    args.addAll(ProxyShutdown.args());
     if (settings.redisUrl() != null) {
       args.add("--redis-url");
       args.add(settings.redisUrl());

@@ -1,5 +1,6 @@
 package dev.gantry.operator.input;
 
+import dev.gantry.api.v1alpha1.BackendPolicy;
 import dev.gantry.api.v1alpha1.RateLimitPolicy;
 import dev.gantry.translator.ResourceSnapshot;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -23,8 +24,9 @@ import java.util.TreeSet;
  * Builds the translator's input for one Gateway from the caches: its GatewayClass, itself, the
  * HTTPRoutes that attach to it, the Services (and their EndpointSlices) those routes forward or
  * mirror to, the Secrets its listeners reference, all ReferenceGrants and Namespaces, and the
- * RateLimitPolicies that target it or its routes (plus those whose targets lead to no Gateway at
- * all, which need a {@code TargetNotFound} status from some translation).
+ * RateLimitPolicies that target it or its routes and the BackendPolicies that target the Services
+ * of its routes (plus, of both kinds, those whose targets lead to no Gateway at all, which need a
+ * {@code TargetNotFound} status from some translation).
  *
  * <p>Scoping the input to one Gateway keeps a reconcile proportional to that Gateway's size rather
  * than the cluster's (5,000 routes on 50 Gateways means ~100 per reconcile, not 5,000).
@@ -77,6 +79,27 @@ public final class GatewayInputs {
                 })
             .toList();
 
+    List<BackendPolicy> backendPolicies =
+        caches.backendPolicies().stream()
+            .filter(
+                p -> {
+                  var gateways = PolicyTargets.gatewaysOf(p, caches, controllerName);
+                  return gateways.isEmpty() || gateways.contains(key);
+                })
+            .toList();
+    // A policy's Services must be in the input even when no route of this Gateway uses them, or
+    // the translation would call an existing Service missing (TargetNotFound); their endpoints are
+    // not needed.
+    for (BackendPolicy p : backendPolicies) {
+      for (String k : PolicyTargets.services(p)) {
+        if (!serviceKeys.contains(k)) {
+          String[] nsName = k.split("/", 2);
+          caches.service(nsName[0], nsName[1]).ifPresent(services::add);
+          serviceKeys.add(k);
+        }
+      }
+    }
+
     return new ResourceSnapshot(
         classes,
         List.of(gateway),
@@ -86,7 +109,8 @@ public final class GatewayInputs {
         slices,
         secrets,
         caches.namespaces(),
-        policies);
+        policies,
+        backendPolicies);
   }
 
   /** {@code namespace/name} of every core Service a route forwards or mirrors to. */

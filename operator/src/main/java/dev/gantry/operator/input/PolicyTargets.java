@@ -1,5 +1,6 @@
 package dev.gantry.operator.input;
 
+import dev.gantry.api.v1alpha1.BackendPolicy;
 import dev.gantry.api.v1alpha1.RateLimitPolicy;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.LocalPolicyTargetReferenceWithSectionName;
@@ -9,9 +10,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Which Gateways a RateLimitPolicy concerns, from the caches: a Gateway target is itself, an
- * HTTPRoute target stands for the Gateways that route names (or whose status entry it still
- * carries). Used both to route a policy change to the Gateways to reconcile and to pick the
+ * Which Gateways a policy concerns, from the caches. RateLimitPolicy: a Gateway target is itself,
+ * an HTTPRoute target stands for the Gateways that route names (or whose status entry it still
+ * carries). BackendPolicy: a Service target stands for the Gateways of every route that forwards or
+ * mirrors to it. Used both to route a policy change to the Gateways to reconcile and to pick the
  * policies of one Gateway's translator input, so the two can never disagree.
  */
 public final class PolicyTargets {
@@ -49,6 +51,33 @@ public final class PolicyTargets {
   public static boolean leadsNowhere(
       RateLimitPolicy policy, ResourceCaches caches, String controllerName) {
     return gatewaysOf(policy, caches, controllerName).isEmpty();
+  }
+
+  /** {@code namespace/name} of every Gateway whose routes use a Service the policy targets. */
+  public static Set<String> gatewaysOf(
+      BackendPolicy policy, ResourceCaches caches, String controllerName) {
+    Set<String> out = new LinkedHashSet<>();
+    for (String service : services(policy)) {
+      for (HTTPRoute r : caches.httpRoutesToService(service)) {
+        out.addAll(ObjectKeys.gatewaysOf(r, controllerName));
+      }
+    }
+    return out;
+  }
+
+  /** {@code namespace/name} of every core Service the policy names (existing or not). */
+  public static Set<String> services(BackendPolicy policy) {
+    Set<String> out = new LinkedHashSet<>();
+    if (policy.getSpec() == null || policy.getSpec().targetRefs() == null) {
+      return out;
+    }
+    for (LocalPolicyTargetReferenceWithSectionName ref : policy.getSpec().targetRefs()) {
+      boolean core = ref.getGroup() == null || ref.getGroup().isEmpty();
+      if (core && "Service".equals(ref.getKind()) && ref.getName() != null) {
+        out.add(ObjectKeys.key(policy.getMetadata().getNamespace(), ref.getName()));
+      }
+    }
+    return out;
   }
 
   private static List<LocalPolicyTargetReferenceWithSectionName> refs(RateLimitPolicy policy) {

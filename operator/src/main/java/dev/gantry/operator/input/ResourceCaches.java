@@ -1,5 +1,6 @@
 package dev.gantry.operator.input;
 
+import dev.gantry.api.v1alpha1.BackendPolicy;
 import dev.gantry.api.v1alpha1.GantryProxyConfig;
 import dev.gantry.api.v1alpha1.RateLimitPolicy;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -53,4 +54,17 @@ public interface ResourceCaches {
 
   /** Every RateLimitPolicy (they are few; GatewayInputs picks those of one Gateway). */
   List<RateLimitPolicy> rateLimitPolicies();
+
+  /** Every BackendPolicy (they are few; GatewayInputs picks those of one Gateway). */
+  List<BackendPolicy> backendPolicies();
+
+  /**
+   * The routes that forward or mirror to the Service {@code namespace/name}. The informer caches
+   * answer from an index; this default scans every route.
+   */
+  default List<HTTPRoute> httpRoutesToService(String serviceKey) {
+    return httpRoutes().stream()
+        .filter(r -> GatewayInputs.backendServices(r).contains(serviceKey))
+        .toList();
+  }
 }

@@ -1,6 +1,9 @@
 package dev.gantry.operator.status;
 
+import dev.gantry.api.v1alpha1.BackendPolicy;
+import dev.gantry.api.v1alpha1.BackendPolicySpec;
 import dev.gantry.api.v1alpha1.RateLimitPolicy;
+import dev.gantry.api.v1alpha1.RateLimitPolicySpec;
 import dev.gantry.operator.input.ObjectKeys;
 import dev.gantry.operator.input.ResourceCaches;
 import dev.gantry.operator.stream.ProxyAcks;
@@ -22,6 +25,7 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.PolicyAncestorStatusBuilder
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.PolicyStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatusBuilder;
+import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
@@ -39,7 +43,7 @@ import java.util.function.Function;
 
 /**
  * The one place that writes {@code .status}: GatewayClasses, Gateways, our entries of HTTPRoute
- * {@code status.parents} and of RateLimitPolicy {@code status.ancestors}.
+ * {@code status.parents} and of RateLimitPolicy and BackendPolicy {@code status.ancestors}.
  *
  * <p>It keeps the last computed (desired) statuses, so that it can write them again when this
  * replica becomes leader or when proxies ACK, and writes an object only if the desired status
@@ -70,6 +74,7 @@ public final class StatusWriter {
    * @param policies the RateLimitPolicies of its input with their computed status
    * @param routingVersion the routing version published for it (null if none)
    * @param rateLimits the names of the rate limits that routing version carries
+   * @param backendPolicies the BackendPolicies of its input with their computed status
    */
   public record DesiredGateway(
       Gateway gateway,
@@ -77,19 +82,68 @@ public final class StatusWriter {
       List<GatewayStatusAddress> addresses,
       List<RateLimitPolicy> policies,
       String routingVersion,
-      Set<String> rateLimits) {
+      Set<String> rateLimits,
+      List<BackendPolicy> backendPolicies) {
 
     public DesiredGateway {
       policies = policies == null ? List.of() : policies;
       rateLimits = rateLimits == null ? Set.of() : rateLimits;
+      backendPolicies = backendPolicies == null ? List.of() : backendPolicies;
     }
 
-    /** A Gateway without RateLimitPolicies. */
+    /** A Gateway without BackendPolicies. */
+    public DesiredGateway(
+        Gateway gateway,
+        List<HTTPRoute> routes,
+        List<GatewayStatusAddress> addresses,
+        List<RateLimitPolicy> policies,
+        String routingVersion,
+        Set<String> rateLimits) {
+      this(gateway, routes, addresses, policies, routingVersion, rateLimits, List.of());
+    }
+
+    /** A Gateway without policies. */
     public DesiredGateway(
         Gateway gateway, List<HTTPRoute> routes, List<GatewayStatusAddress> addresses) {
-      this(gateway, routes, addresses, List.of(), null, Set.of());
+      this(gateway, routes, addresses, List.of(), null, Set.of(), List.of());
     }
   }
+
+  /**
+   * What the writer needs to know of one GEP-713 policy kind to write its {@code status.ancestors}.
+   *
+   * @param computed the policies of this kind in a Gateway's last translation
+   * @param cached every policy of this kind in the informer cache
+   * @param blank a new, empty object of the kind (the status update is built on it)
+   * @param inRouting for kinds with an {@code Enforced} condition: whether the Gateway's published
+   *     routing version contains the policy; {@code null} for kinds without one
+   */
+  private record PolicyKind<S, T extends CustomResource<S, PolicyStatus>>(
+      Class<T> type,
+      Function<DesiredGateway, List<T>> computed,
+      java.util.function.Supplier<List<T>> cached,
+      java.util.function.Supplier<T> blank,
+      java.util.function.BiPredicate<DesiredGateway, T> inRouting) {}
+
+  private final PolicyKind<RateLimitPolicySpec, RateLimitPolicy> rateLimitPolicies =
+      new PolicyKind<>(
+          RateLimitPolicy.class,
+          DesiredGateway::policies,
+          () -> caches().rateLimitPolicies(),
+          RateLimitPolicy::new,
+          (desired, p) ->
+              desired
+                  .rateLimits()
+                  .contains(
+                      dev.gantry.translator.ratelimit.RateLimitPolicyTranslator.modelName(p)));
+
+  private final PolicyKind<BackendPolicySpec, BackendPolicy> backendPolicies =
+      new PolicyKind<>(
+          BackendPolicy.class,
+          DesiredGateway::backendPolicies,
+          () -> caches().backendPolicies(),
+          BackendPolicy::new,
+          null);
 
   private record SeenVersion(String version, Instant at) {}
 
@@ -124,6 +178,14 @@ public final class StatusWriter {
     this.routingVersions = routingVersions;
     this.clock = clock;
     this.controllerName = controllerName;
+  }
+
+  /**
+   * The caches, for the policy kinds' field initializers: a lambda there may not read the final
+   * field before the constructor assigned it, a method call may (it runs later, at flush time).
+   */
+  private ResourceCaches caches() {
+    return caches;
   }
 
   /** Status writes done by this writer since start (the scale benchmark reports it). */
@@ -215,7 +277,8 @@ public final class StatusWriter {
     }
     flushRoutes(gatewayKey, desired);
     boolean[] retry = new boolean[1];
-    retry[0] = flushPolicies(gatewayKey, desired);
+    retry[0] = flushPolicies(gatewayKey, desired, rateLimitPolicies);
+    retry[0] |= flushPolicies(gatewayKey, desired, backendPolicies);
     if (desired.gateway() == null) {
       return retry[0] ? Flush.RETRY_LATER : Flush.DONE;
     }
@@ -378,7 +441,7 @@ public final class StatusWriter {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // RateLimitPolicy
+  // GEP-713 policies (RateLimitPolicy, BackendPolicy)
 
   /**
    * Writes our {@code status.ancestors} entries for this Gateway (and the entries of targets that
@@ -386,13 +449,14 @@ public final class StatusWriter {
    * the last translation, and removes our entry for this Gateway from policies that no longer
    * concern it. Returns true when some Enforced verdict waits for ACKs within the grace period.
    */
-  private boolean flushPolicies(String gatewayKey, DesiredGateway desired) {
-    Map<String, RateLimitPolicy> computed = new LinkedHashMap<>();
-    for (RateLimitPolicy p : desired.policies()) {
+  private <S, T extends CustomResource<S, PolicyStatus>> boolean flushPolicies(
+      String gatewayKey, DesiredGateway desired, PolicyKind<S, T> kind) {
+    Map<String, T> computed = new LinkedHashMap<>();
+    for (T p : kind.computed().apply(desired)) {
       computed.put(ObjectKeys.key(p), p);
     }
     List<String> keys = new ArrayList<>(computed.keySet());
-    for (RateLimitPolicy p : caches.rateLimitPolicies()) {
+    for (T p : kind.cached().get()) {
       String k = ObjectKeys.key(p);
       boolean carriesOurs =
           p.getStatus() != null
@@ -406,17 +470,12 @@ public final class StatusWriter {
     boolean[] retry = new boolean[1];
     for (String k : keys) {
       String[] nsName = k.split("/", 2);
-      RateLimitPolicy c = computed.get(k);
+      T c = computed.get(k);
       writeWithRetry(
-          () -> policy(nsName[0], nsName[1]),
-          () ->
-              client
-                  .resources(RateLimitPolicy.class)
-                  .inNamespace(nsName[0])
-                  .withName(nsName[1])
-                  .get(),
+          () -> cachedPolicy(kind, nsName[0], nsName[1]),
+          () -> client.resources(kind.type()).inNamespace(nsName[0]).withName(nsName[1]).get(),
           live -> {
-            PolicyStatus merged = mergeAncestors(gatewayKey, desired, c, live);
+            PolicyStatus merged = mergeAncestors(gatewayKey, desired, kind, c, live);
             if (merged == null) {
               retry[0] = true;
               return null;
@@ -424,7 +483,7 @@ public final class StatusWriter {
             if (OrderInsensitive.same(merged, live.getStatus())) {
               return null;
             }
-            RateLimitPolicy update = new RateLimitPolicy();
+            T update = kind.blank().get();
             update.setMetadata(live.getMetadata());
             update.setSpec(live.getSpec());
             update.setStatus(merged);
@@ -434,8 +493,9 @@ public final class StatusWriter {
     return retry[0];
   }
 
-  private RateLimitPolicy policy(String namespace, String name) {
-    return caches.rateLimitPolicies().stream()
+  private static <S, T extends CustomResource<S, PolicyStatus>> T cachedPolicy(
+      PolicyKind<S, T> kind, String namespace, String name) {
+    return kind.cached().get().stream()
         .filter(
             p ->
                 namespace.equals(p.getMetadata().getNamespace())
@@ -446,11 +506,11 @@ public final class StatusWriter {
 
   /**
    * The live ancestors with ours for this Gateway (and ours for missing targets) replaced by the
-   * computed ones, Enforced decided from the ACKs; null while an Enforced verdict is in its grace
-   * period.
+   * computed ones, Enforced decided from the ACKs for kinds that have it; null while an Enforced
+   * verdict is in its grace period.
    */
-  private PolicyStatus mergeAncestors(
-      String gatewayKey, DesiredGateway desired, RateLimitPolicy computed, RateLimitPolicy live) {
+  private <S, T extends CustomResource<S, PolicyStatus>> PolicyStatus mergeAncestors(
+      String gatewayKey, DesiredGateway desired, PolicyKind<S, T> kind, T computed, T live) {
     String ns = live.getMetadata().getNamespace();
     List<PolicyAncestorStatus> liveAncestors =
         live.getStatus() == null || live.getStatus().getAncestors() == null
@@ -492,8 +552,15 @@ public final class StatusWriter {
           conditions.add(cond);
         }
       }
-      if (forThisGateway) {
-        Condition enforced = enforced(gatewayKey, desired, computed, conditions, liveConditions);
+      if (forThisGateway && kind.inRouting() != null) {
+        Condition enforced =
+            enforced(
+                gatewayKey,
+                desired,
+                kind.inRouting().test(desired, computed),
+                computed.getMetadata().getGeneration(),
+                conditions,
+                liveConditions);
         if (enforced == null) {
           return null;
         }
@@ -510,7 +577,8 @@ public final class StatusWriter {
   private Condition enforced(
       String gatewayKey,
       DesiredGateway desired,
-      RateLimitPolicy policy,
+      boolean inRouting,
+      Long generation,
       List<Condition> conditions,
       List<Condition> liveConditions) {
     Condition accepted = Conditions.find(conditions, "Accepted");
@@ -527,17 +595,14 @@ public final class StatusWriter {
     SeenVersion seenVersion = seen.get("policy|" + gatewayKey);
     return EnforcedCondition.decide(
             accepted != null && "True".equals(accepted.getStatus()),
-            desired
-                .rateLimits()
-                .contains(
-                    dev.gantry.translator.ratelimit.RateLimitPolicyTranslator.modelName(policy)),
+            inRouting,
             acks.routingProgress(gatewayKey, version),
             version,
             seenVersion != null && seenVersion.version().equals(version) ? seenVersion.at() : null,
             clock.instant(),
             ACK_GRACE,
             Conditions.find(liveConditions, EnforcedCondition.TYPE),
-            policy.getMetadata().getGeneration())
+            generation)
         .orElse(null);
   }
 

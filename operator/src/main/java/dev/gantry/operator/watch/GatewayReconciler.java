@@ -1,5 +1,6 @@
 package dev.gantry.operator.watch;
 
+import dev.gantry.api.v1alpha1.BackendPolicy;
 import dev.gantry.api.v1alpha1.GantryProxyConfig;
 import dev.gantry.api.v1alpha1.RateLimitPolicy;
 import dev.gantry.operator.GatewayPipeline;
@@ -180,6 +181,21 @@ public final class GatewayReconciler implements Reconciler<Gateway> {
                 .build(),
             context);
 
+    var backendPolicies =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(BackendPolicy.class, Gateway.class)
+                .withName("backendpolicies")
+                .withSecondaryToPrimaryMapper(
+                    p ->
+                        policyGateways(
+                            () ->
+                                PolicyTargets.gatewaysOf(
+                                    p, caches, GatewayApiTranslator.CONTROLLER_NAME)))
+                // Our own status writes must not bring the policy back (no self-triggered requeue).
+                .withOnUpdateFilter(GatewayReconciler::generationChanged)
+                .build(),
+            context);
+
     caches.gatewayClasses = classes;
     caches.routes = routes;
     caches.grants = grants;
@@ -189,8 +205,18 @@ public final class GatewayReconciler implements Reconciler<Gateway> {
     caches.namespaces = namespaces;
     caches.proxyConfigs = proxyConfigs;
     caches.rateLimitPolicies = policies;
+    caches.backendPolicies = backendPolicies;
     return List.of(
-        classes, routes, grants, services, slices, secrets, namespaces, proxyConfigs, policies);
+        classes,
+        routes,
+        grants,
+        services,
+        slices,
+        secrets,
+        namespaces,
+        proxyConfigs,
+        policies,
+        backendPolicies);
   }
 
   private static <T extends HasMetadata> boolean generationChanged(T newObj, T oldObj) {
@@ -214,7 +240,7 @@ public final class GatewayReconciler implements Reconciler<Gateway> {
           .forEach(o -> out.add(new ResourceID(o.getName(), s.getMetadata().getNamespace())));
     }
     if (caches.routes != null) {
-      for (HTTPRoute r : caches.routesToService(ObjectKeys.key(s))) {
+      for (HTTPRoute r : caches.httpRoutesToService(ObjectKeys.key(s))) {
         out.addAll(toIds(ObjectKeys.gatewaysOf(r, GatewayApiTranslator.CONTROLLER_NAME)));
       }
     }
@@ -228,10 +254,16 @@ public final class GatewayReconciler implements Reconciler<Gateway> {
    * longer does is cleaned up by that Gateway's next status flush, which drops our entry for it.
    */
   private Set<ResourceID> gatewaysOfPolicy(RateLimitPolicy p) {
+    return policyGateways(
+        () -> PolicyTargets.gatewaysOf(p, caches, GatewayApiTranslator.CONTROLLER_NAME));
+  }
+
+  /** Any policy kind: the Gateways its targets lead to, or every Gateway when they lead nowhere. */
+  private Set<ResourceID> policyGateways(java.util.function.Supplier<Set<String>> targets) {
     if (caches.gateways == null || caches.routes == null) {
       return Set.of();
     }
-    Set<String> keys = PolicyTargets.gatewaysOf(p, caches, GatewayApiTranslator.CONTROLLER_NAME);
+    Set<String> keys = targets.get();
     return keys.isEmpty() ? gatewaysWhere(x -> true) : toIds(keys);
   }
 

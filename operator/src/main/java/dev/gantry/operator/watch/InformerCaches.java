@@ -1,5 +1,6 @@
 package dev.gantry.operator.watch;
 
+import dev.gantry.api.v1alpha1.BackendPolicy;
 import dev.gantry.api.v1alpha1.GantryProxyConfig;
 import dev.gantry.api.v1alpha1.RateLimitPolicy;
 import dev.gantry.operator.input.ResourceCaches;
@@ -37,6 +38,7 @@ public final class InformerCaches implements ResourceCaches {
   volatile InformerEventSource<Namespace, Gateway> namespaces;
   volatile InformerEventSource<GantryProxyConfig, Gateway> proxyConfigs;
   volatile InformerEventSource<RateLimitPolicy, Gateway> rateLimitPolicies;
+  volatile InformerEventSource<BackendPolicy, Gateway> backendPolicies;
 
   @Override
   public Optional<GatewayClass> gatewayClass(String name) {
@@ -103,12 +105,18 @@ public final class InformerCaches implements ResourceCaches {
     return routes.byIndex(GatewayReconciler.ROUTES_BY_GATEWAY, gatewayKey);
   }
 
-  List<HTTPRoute> routesToService(String serviceKey) {
+  @Override
+  public List<HTTPRoute> httpRoutesToService(String serviceKey) {
     return routes.byIndex(GatewayReconciler.ROUTES_BY_SERVICE, serviceKey);
   }
 
   @Override
   public List<RateLimitPolicy> rateLimitPolicies() {
     return rateLimitPolicies.list().toList();
+  }
+
+  @Override
+  public List<BackendPolicy> backendPolicies() {
+    return backendPolicies.list().toList();
   }
 }

@@ -80,6 +80,20 @@ class FleetResourcesTest {
   }
 
   @Test
+  void proxyPodsDrainWithinTheirGracePeriod() {
+    List<HasMetadata> objects =
+        new FleetResources("op:18000").desired(gateway("gw"), FleetSettings.resolve(null, "img"));
+    var pod = only(objects, Deployment.class).getSpec().getTemplate().getSpec();
+    assertThat(pod.getContainers().get(0).getArgs())
+        .containsSequence("--drain-period", "5s", "--drain-timeout", "30s");
+    // SIGKILL must not come before the drain period plus the drain timeout are over.
+    assertThat(pod.getTerminationGracePeriodSeconds()).isEqualTo(45L).isGreaterThan(5L + 30L);
+    // The drain period outlasts the readiness probe's detection time (period x threshold).
+    var probe = pod.getContainers().get(0).getReadinessProbe();
+    assertThat(probe.getPeriodSeconds() * probe.getFailureThreshold()).isLessThan(5);
+  }
+
+  @Test
   void autoscalingHandsTheReplicaCountToTheAutoscaler() {
     var spec =
         new GantryProxyConfigSpec(

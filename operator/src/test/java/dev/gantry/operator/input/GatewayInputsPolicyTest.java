@@ -5,6 +5,7 @@ import static dev.gantry.operator.testing.Manifests.gateway;
 import static dev.gantry.operator.testing.Manifests.route;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gantry.api.v1alpha1.BackendPolicy;
 import dev.gantry.api.v1alpha1.RateLimitPolicy;
 import dev.gantry.operator.testing.ListCaches;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -35,6 +36,20 @@ class GatewayInputsPolicyTest {
         """
             .formatted(name, kind, target),
         RateLimitPolicy.class);
+  }
+
+  static BackendPolicy backendPolicy(String name, String service) {
+    return Serialization.unmarshal(
+        """
+        apiVersion: gantry.dev/v1alpha1
+        kind: BackendPolicy
+        metadata: {name: %s, namespace: infra}
+        spec:
+          targetRefs: [{group: "", kind: Service, name: %s}]
+          retryBudget: {percent: 5}
+        """
+            .formatted(name, service),
+        BackendPolicy.class);
   }
 
   static HasMetadata yaml(String y) {
@@ -80,5 +95,43 @@ class GatewayInputsPolicyTest {
     assertThat(other.rateLimitPolicies())
         .extracting(p -> p.getMetadata().getName())
         .containsExactly("on-nothing", "on-other");
+  }
+
+  @Test
+  void aServiceTargetReachesTheGatewaysOfTheRoutesUsingIt() {
+    assertThat(PolicyTargets.gatewaysOf(backendPolicy("x", "echo"), caches, CONTROLLER))
+        .containsExactly("infra/gw");
+    assertThat(PolicyTargets.gatewaysOf(backendPolicy("x", "idle"), caches, CONTROLLER)).isEmpty();
+    assertThat(PolicyTargets.gatewaysOf(backendPolicy("x", "nope"), caches, CONTROLLER)).isEmpty();
+  }
+
+  @Test
+  void theInputHoldsTheBackendPoliciesOfItsServicesPlusThoseThatLeadNowhereWithTheirServices() {
+    caches.add(
+        yaml(dev.gantry.operator.testing.Manifests.ECHO_SERVICE),
+        yaml(
+            """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: idle, namespace: infra}
+            spec:
+              ports: [{name: http, port: 80}]
+            """),
+        backendPolicy("on-echo", "echo"),
+        backendPolicy("on-idle", "idle"),
+        backendPolicy("on-nothing", "nope"));
+    var input = new GatewayInputs(caches, CONTROLLER).forGateway(gw("gw"));
+    assertThat(input.backendPolicies())
+        .extracting(p -> p.getMetadata().getName())
+        .containsExactly("on-echo", "on-idle", "on-nothing");
+    // The idle Service is there so the translator sees it exists (no route of gw uses it).
+    assertThat(input.services())
+        .extracting(s -> s.getMetadata().getName())
+        .containsExactly("echo", "idle");
+
+    var other = new GatewayInputs(caches, CONTROLLER).forGateway(gw("other"));
+    assertThat(other.backendPolicies())
+        .extracting(p -> p.getMetadata().getName())
+        .containsExactly("on-idle", "on-nothing");
   }
 }

@@ -1,5 +1,6 @@
 package dev.gantry.operator.testing;
 
+import dev.gantry.api.v1alpha1.BackendPolicy;
 import dev.gantry.api.v1alpha1.GantryProxyConfig;
 import dev.gantry.api.v1alpha1.RateLimitPolicy;
 import dev.gantry.operator.input.ResourceCaches;
@@ -120,5 +121,10 @@ public final class ListCaches implements ResourceCaches {
   @Override
   public List<RateLimitPolicy> rateLimitPolicies() {
     return all(RateLimitPolicy.class);
+  }
+
+  @Override
+  public List<BackendPolicy> backendPolicies() {
+    return all(BackendPolicy.class);
   }
 }

@@ -37,7 +37,8 @@ public final class MockCluster implements AutoCloseable {
                 "referencegrants",
                 "Namespaced"),
             crd("gantry.dev", "v1alpha1", "GantryProxyConfig", "gantryproxyconfigs", "Namespaced"),
-            crd("gantry.dev", "v1alpha1", "RateLimitPolicy", "ratelimitpolicies", "Namespaced"));
+            crd("gantry.dev", "v1alpha1", "RateLimitPolicy", "ratelimitpolicies", "Namespaced"),
+            crd("gantry.dev", "v1alpha1", "BackendPolicy", "backendpolicies", "Namespaced"));
     server =
         new KubernetesMockServer(
             new Context(),

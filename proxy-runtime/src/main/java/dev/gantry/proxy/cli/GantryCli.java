@@ -26,6 +26,10 @@ public final class GantryCli {
   GantryCli() {}
 
   public static void main(String[] args) {
+    if (System.getProperty("java.util.logging.manager") == null) {
+      // Before anything touches java.util.logging: keeps the drain's logs alive during shutdown.
+      System.setProperty("java.util.logging.manager", "dev.gantry.proxy.cli.GantryLogManager");
+    }
     configureLogging();
     // Server commands (standalone, proxy, echo) return only after a shutdown signal has stopped
     // them.

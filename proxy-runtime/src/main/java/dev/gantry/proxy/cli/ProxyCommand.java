@@ -2,6 +2,7 @@ package dev.gantry.proxy.cli;
 
 import dev.gantry.model.CanonicalJson;
 import dev.gantry.model.GatewaySnapshot;
+import dev.gantry.proxy.DrainSettings;
 import dev.gantry.proxy.GantryProxy;
 import dev.gantry.proxy.ProxySettings;
 import dev.gantry.proxy.admin.AdminHandlers;
@@ -68,6 +69,8 @@ final class ProxyCommand implements Callable<Integer> {
   String adminAddress;
 
   @picocli.CommandLine.Mixin RateLimitOptions rateLimits = new RateLimitOptions();
+
+  @picocli.CommandLine.Mixin DrainOptions drain = new DrainOptions();
 
   @Option(
       names = "--log-level",
@@ -160,15 +163,25 @@ final class ProxyCommand implements Callable<Integer> {
             + "; admin on "
             + adminAddress);
     CountDownLatch stopped = new CountDownLatch(1);
+    DrainSettings drainSettings = drain.settings(DrainSettings.CLUSTER.period());
+    GantryLogManager.hold();
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
-                  adminServer.close();
-                  client.close();
-                  proxy.close();
-                  stopped.countDown();
-                }));
+                  try {
+                    // SIGTERM: the admin endpoint stays up through the drain, so /ready answers
+                    // 503 (not "connection refused") and /metrics still scrapes; the snapshot
+                    // stream keeps endpoint updates flowing while requests finish.
+                    proxy.drain(drainSettings);
+                    client.close();
+                    adminServer.close();
+                  } finally {
+                    GantryLogManager.release();
+                    stopped.countDown();
+                  }
+                },
+                "gantry-drain"));
     stopped.await();
     return 0;
   }

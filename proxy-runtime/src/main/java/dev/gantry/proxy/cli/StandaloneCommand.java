@@ -1,5 +1,6 @@
 package dev.gantry.proxy.cli;
 
+import dev.gantry.proxy.DrainSettings;
 import dev.gantry.proxy.admin.AdminHandlers;
 import dev.gantry.proxy.admin.AdminServer;
 import dev.gantry.proxy.echo.EchoServer;
@@ -11,6 +12,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -60,6 +62,8 @@ final class StandaloneCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Mixin RateLimitOptions rateLimits = new RateLimitOptions();
 
+  @picocli.CommandLine.Mixin DrainOptions drain = new DrainOptions();
+
   @Override
   public Integer call() throws Exception {
     HostPort admin = HostPort.parse(adminAddress, "--admin-address");
@@ -102,20 +106,34 @@ final class StandaloneCommand implements Callable<Integer> {
             + " (/ready /live /config /metrics)");
 
     CountDownLatch stopped = new CountDownLatch(1);
+    DrainSettings drainSettings = drain.settings(Duration.ZERO);
+    GantryLogManager.hold();
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
-                  for (AutoCloseable c : closeables) {
-                    try {
-                      c.close();
-                    } catch (Exception ignored) {
-                      // Shutting down: nothing useful to do with a failure to close.
-                    }
+                  try {
+                    // SIGTERM: /ready fails while the admin endpoint stays up; every Gateway
+                    // drains; then the admin endpoint and the echo backends close.
+                    server.drain(drainSettings);
+                    closeAll(closeables);
+                  } finally {
+                    GantryLogManager.release();
+                    stopped.countDown();
                   }
-                  stopped.countDown();
-                }));
+                },
+                "gantry-drain"));
     stopped.await();
     return 0;
+  }
+
+  private static void closeAll(List<AutoCloseable> closeables) {
+    for (AutoCloseable c : closeables) {
+      try {
+        c.close();
+      } catch (Exception ignored) {
+        // Shutting down: nothing useful to do with a failure to close.
+      }
+    }
   }
 }

@@ -36,6 +36,7 @@ final class ValidateCommand implements Callable<Integer> {
     objects.addAll(result.gateways());
     objects.addAll(result.httpRoutes());
     objects.addAll(result.rateLimitPolicies());
+    objects.addAll(result.backendPolicies());
     System.out.print(Yaml.documents(objects));
     List<String> problems = StatusCheck.problems(result);
     if (result.gatewayClasses().isEmpty()) {

@@ -86,6 +86,7 @@ public final class EchoServer implements AutoCloseable {
   private final EventLoopGroup group;
   private final Channel channel;
   private final AtomicLong requests = new AtomicLong();
+  private final AtomicInteger openConnections = new AtomicInteger();
   private final ConcurrentLinkedDeque<String> recent = new ConcurrentLinkedDeque<>();
   private final AtomicInteger recentCount = new AtomicInteger();
   private final ConcurrentHashMap<String, AtomicInteger> tries = new ConcurrentHashMap<>();
@@ -134,6 +135,11 @@ public final class EchoServer implements AutoCloseable {
     return requests.get();
   }
 
+  /** TCP connections open to this server now (tests watch pooled connections drain). */
+  public int openConnections() {
+    return openConnections.get();
+  }
+
   /** The JSON this server echoed for its most recent requests (at most 10,000), oldest first. */
   public List<String> recentRequests() {
     return new ArrayList<>(recent);
@@ -146,6 +152,8 @@ public final class EchoServer implements AutoCloseable {
   }
 
   private void initConnection(SocketChannel ch) {
+    openConnections.incrementAndGet();
+    ch.closeFuture().addListener(f -> openConnections.decrementAndGet());
     HttpServerCodec codec = new HttpServerCodec();
     HttpServerUpgradeHandler upgrade =
         new HttpServerUpgradeHandler(

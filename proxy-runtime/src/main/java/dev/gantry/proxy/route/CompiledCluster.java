@@ -32,6 +32,11 @@ public final class CompiledCluster {
     return protocol;
   }
 
+  /** The endpoints requests may be sent to (a removed or terminating one is not among them). */
+  public List<UpstreamEndpoint> endpoints() {
+    return List.of(endpoints);
+  }
+
   public boolean hasEndpoints() {
     return endpoints.length > 0;
   }

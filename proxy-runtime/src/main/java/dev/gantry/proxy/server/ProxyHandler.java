@@ -147,6 +147,10 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     }
     current = null;
     if (http2Stream) {
+      if (rt.draining()) {
+        // An HTTP/2 connection opened during the drain period: tell it to go elsewhere too.
+        DownstreamDrain.announce(ctx.channel().parent());
+      }
       return;
     }
     if (closeAfterResponse || !ex.keepAlive() || rt.config().port(configuredPort) == null) {

@@ -3,11 +3,13 @@ package dev.gantry.proxy.server;
 import dev.gantry.proxy.hardening.HttpLimits;
 import dev.gantry.proxy.metrics.ProxyMetrics;
 import dev.gantry.proxy.route.CompiledConfig;
+import dev.gantry.proxy.route.UpstreamEndpoint;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -23,6 +25,7 @@ public final class ProxyRuntime {
   private final ChannelGroup downstreamChannels =
       new DefaultChannelGroup("downstream", GlobalEventExecutor.INSTANCE);
   private volatile CompiledConfig config;
+  private volatile Set<UpstreamEndpoint> routed = Set.of();
   private volatile boolean draining;
   private volatile HttpLimits limits = HttpLimits.DEFAULTS;
 
@@ -35,8 +38,24 @@ public final class ProxyRuntime {
     return config;
   }
 
+  /**
+   * Makes {@code next} the config new requests use. Requests in flight keep theirs; upstream
+   * connections to endpoints {@code next} no longer routes to drain (see {@link
+   * UpstreamPool#retireUnrouted}).
+   */
   public void swap(CompiledConfig next) {
+    Set<UpstreamEndpoint> live = RoutedEndpoints.of(next);
+    boolean shrank = !live.containsAll(routed);
+    this.routed = live;
     this.config = next;
+    if (shrank) {
+      pools.values().forEach(p -> p.loop().execute(p::retireUnrouted));
+    }
+  }
+
+  /** True when the current config may send new requests to {@code endpoint}. */
+  boolean routed(UpstreamEndpoint endpoint) {
+    return routed.contains(endpoint);
   }
 
   /** The limits new connections get (open connections keep theirs). */
@@ -60,7 +79,9 @@ public final class ProxyRuntime {
   UpstreamPool pool(EventLoop loop) {
     UpstreamPool p = pools.get(loop);
     if (p == null) {
-      p = pools.computeIfAbsent(loop, l -> new UpstreamPool(l, transport, upstreamChannels));
+      p =
+          pools.computeIfAbsent(
+              loop, l -> new UpstreamPool(l, transport, upstreamChannels, this::routed));
     }
     return p;
   }

@@ -10,6 +10,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
@@ -20,7 +21,9 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Upstream connections of one event loop: idle HTTP/1.1 connections per endpoint, and one
@@ -33,16 +36,77 @@ final class UpstreamPool {
   static final int IDLE_SECONDS = 60;
   static final int CONNECT_TIMEOUT_MS = 5_000;
 
+  /**
+   * How long streams in flight on an HTTP/2 connection to a removed endpoint may still run: long
+   * enough for any ordinary request (they have their own timeouts), bounded so a stream that never
+   * ends cannot keep the connection forever.
+   */
+  static final long RETIRE_GRACE_MS = 300_000;
+
   private final EventLoop loop;
   private final Transport transport;
   private final ChannelGroup all;
   private final Map<UpstreamEndpoint, ArrayDeque<Channel>> idle = new HashMap<>();
   private final Map<UpstreamEndpoint, Future<Channel>> h2Connections = new HashMap<>();
+  private final Predicate<UpstreamEndpoint> routed;
 
-  UpstreamPool(EventLoop loop, Transport transport, ChannelGroup all) {
+  /**
+   * @param routed true for endpoints the current config still sends requests to; connections to any
+   *     other endpoint are closed once their exchange is done instead of being pooled
+   */
+  UpstreamPool(
+      EventLoop loop, Transport transport, ChannelGroup all, Predicate<UpstreamEndpoint> routed) {
     this.loop = loop;
     this.transport = transport;
     this.all = all;
+    this.routed = routed;
+  }
+
+  EventLoop loop() {
+    return loop;
+  }
+
+  /**
+   * After a config removed endpoints (or marked them terminating): closes the idle connections to
+   * them and sends GOAWAY on their HTTP/2 connections, which then close when their open streams
+   * end. Connections busy with a request keep serving it and are closed on release. Runs on this
+   * pool's loop.
+   */
+  void retireUnrouted() {
+    for (var it = idle.entrySet().iterator(); it.hasNext(); ) {
+      var e = it.next();
+      if (!routed.test(e.getKey())) {
+        e.getValue().forEach(Channel::close);
+        it.remove();
+      }
+    }
+    for (UpstreamEndpoint e : List.copyOf(h2Connections.keySet())) {
+      if (!routed.test(e)) {
+        retireH2(e);
+      }
+    }
+  }
+
+  /**
+   * Forgets the HTTP/2 connection to {@code endpoint} and closes it gracefully: {@link
+   * Http2ConnectionHandler#close} sends GOAWAY and closes once no stream is open, or after {@link
+   * #RETIRE_GRACE_MS}. (A client codec's own default is 0: close at once, cutting open streams.)
+   */
+  private void retireH2(UpstreamEndpoint endpoint) {
+    Future<Channel> f = h2Connections.remove(endpoint);
+    if (f != null) {
+      f.addListener(
+          x -> {
+            if (f.isSuccess()) {
+              Channel ch = f.getNow();
+              Http2ConnectionHandler codec = ch.pipeline().get(Http2ConnectionHandler.class);
+              if (codec != null) {
+                codec.gracefulShutdownTimeoutMillis(RETIRE_GRACE_MS);
+              }
+              ch.close();
+            }
+          });
+    }
   }
 
   /** A connection (HTTP/1.1) or a new stream (h2c) ready for one request/response. */
@@ -71,10 +135,17 @@ final class UpstreamPool {
     if (h != null) {
       h.detach();
     }
+    if (endpoint.protocol() == AppProtocol.H2C && !routed.test(endpoint)) {
+      // A request that started on an older config opened a connection to a removed endpoint.
+      ch.close();
+      retireH2(endpoint);
+      return;
+    }
     if (endpoint.protocol() == AppProtocol.H2C
         || !reusable
         || !ch.isActive()
-        || !all.contains(ch)) {
+        || !all.contains(ch)
+        || !routed.test(endpoint)) {
       // An h2 stream is one exchange; closing a finished stream is a no-op on the wire.
       ch.close();
       return;

@@ -10,15 +10,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The loopback endpoints of a folder's EndpointSlices, each named after its Service: where {@code
- * gantry standalone --echo-backends} (and the examples' tests) start echo backends so an example
- * runs with nothing else installed.
+ * The loopback endpoints of a folder's EndpointSlices, each named after the endpoint's {@code
+ * hostname} when it has one and after its Service otherwise: where {@code gantry standalone
+ * --echo-backends} (and the examples' tests) start echo backends so an example runs with nothing
+ * else installed. Per-endpoint names let an example show which endpoint of a Service answered
+ * (balancing, stickiness).
  */
 public final class LoopbackEndpoints {
 
   private LoopbackEndpoints() {}
 
-  /** Address → Service name, in folder order. */
+  /** Address → endpoint hostname or Service name, in folder order. */
   public static Map<InetSocketAddress, String> of(LoadedResources loaded) {
     Map<InetSocketAddress, String> out = new LinkedHashMap<>();
     for (HasMetadata o : loaded.objects()) {
@@ -33,13 +35,15 @@ public final class LoopbackEndpoints {
               ? slice.getMetadata().getName()
               : labels.getOrDefault("kubernetes.io/service-name", slice.getMetadata().getName());
       for (Endpoint ep : slice.getEndpoints()) {
+        String name =
+            ep.getHostname() == null || ep.getHostname().isEmpty() ? service : ep.getHostname();
         for (String address : ep.getAddresses() == null ? List.<String>of() : ep.getAddresses()) {
           if (!address.startsWith("127.") && !address.equals("::1")) {
             continue;
           }
           for (EndpointPort port : slice.getPorts()) {
             if (port.getPort() != null) {
-              out.putIfAbsent(new InetSocketAddress(address, port.getPort()), service);
+              out.putIfAbsent(new InetSocketAddress(address, port.getPort()), name);
             }
           }
         }

@@ -2,6 +2,8 @@ package dev.gantry.proxy.standalone;
 
 import dev.gantry.model.CanonicalJson;
 import dev.gantry.model.GatewaySnapshot;
+import dev.gantry.proxy.DrainReport;
+import dev.gantry.proxy.DrainSettings;
 import dev.gantry.proxy.GantryProxy;
 import dev.gantry.proxy.ProxySettings;
 import dev.gantry.proxy.ratelimit.RateLimitSettings;
@@ -16,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -48,6 +51,7 @@ public final class StandaloneServer implements AutoCloseable {
   private final Map<String, GantryProxy> proxies =
       new java.util.concurrent.ConcurrentSkipListMap<>();
   private volatile boolean ready;
+  private volatile boolean draining;
   private volatile long reloads;
   private volatile long failedReloads;
   private volatile Map<String, GatewaySnapshot> applied = Map.of();
@@ -203,7 +207,28 @@ public final class StandaloneServer implements AutoCloseable {
   }
 
   public boolean ready() {
-    return ready && proxies.values().stream().allMatch(GantryProxy::ready);
+    return ready && !draining && proxies.values().stream().allMatch(GantryProxy::ready);
+  }
+
+  /**
+   * Graceful shutdown of every Gateway's proxy at once (see {@link GantryProxy#drain}): readiness
+   * fails now, the folder is no longer watched, and each proxy drains in parallel. Returns the
+   * reports by Gateway; {@link #close()} afterwards only releases what is left.
+   */
+  public Map<String, DrainReport> drain(DrainSettings settings) {
+    draining = true;
+    stopWatching();
+    Map<String, CompletableFuture<DrainReport>> running = new TreeMap<>();
+    proxies.forEach(
+        (gw, proxy) ->
+            running.put(
+                gw,
+                CompletableFuture.supplyAsync(
+                    () -> proxy.drain(settings),
+                    r -> Thread.ofPlatform().name("gantry-drain-" + gw).start(r))));
+    Map<String, DrainReport> reports = new TreeMap<>();
+    running.forEach((gw, f) -> reports.put(gw, f.join()));
+    return reports;
   }
 
   public long reloads() {
@@ -238,8 +263,7 @@ public final class StandaloneServer implements AutoCloseable {
     return proxies.get(gateway);
   }
 
-  @Override
-  public void close() {
+  private void stopWatching() {
     try {
       if (watcher != null) {
         watcher.close();
@@ -247,6 +271,11 @@ public final class StandaloneServer implements AutoCloseable {
     } catch (IOException e) {
       LOG.fine("closing the watcher: " + e.getMessage());
     }
+  }
+
+  @Override
+  public void close() {
+    stopWatching();
     reloader.shutdownNow();
     try {
       reloader.awaitTermination(5, TimeUnit.SECONDS);

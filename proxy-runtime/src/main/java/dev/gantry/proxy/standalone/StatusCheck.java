@@ -1,5 +1,6 @@
 package dev.gantry.proxy.standalone;
 
+import dev.gantry.api.v1alpha1.BackendPolicy;
 import dev.gantry.api.v1alpha1.RateLimitPolicy;
 import dev.gantry.translator.GatewayApiTranslator;
 import dev.gantry.translator.TranslationResult;
@@ -10,9 +11,12 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.PolicyAncestorStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.PolicyStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
+import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -64,11 +68,19 @@ public final class StatusCheck {
         check(out, ref(route) + " parent " + parent, ps.getConditions());
       }
     }
-    for (RateLimitPolicy policy : result.rateLimitPolicies()) {
-      if (policy.getStatus() == null || policy.getStatus().getAncestors() == null) {
+    List<Map.Entry<HasMetadata, PolicyStatus>> policies = new ArrayList<>();
+    for (RateLimitPolicy p : result.rateLimitPolicies()) {
+      policies.add(new AbstractMap.SimpleEntry<>(p, p.getStatus()));
+    }
+    for (BackendPolicy p : result.backendPolicies()) {
+      policies.add(new AbstractMap.SimpleEntry<>(p, p.getStatus()));
+    }
+    for (Map.Entry<HasMetadata, PolicyStatus> e : policies) {
+      HasMetadata policy = e.getKey();
+      if (e.getValue() == null || e.getValue().getAncestors() == null) {
         continue;
       }
-      for (PolicyAncestorStatus as : policy.getStatus().getAncestors()) {
+      for (PolicyAncestorStatus as : e.getValue().getAncestors()) {
         if (!GatewayApiTranslator.CONTROLLER_NAME.equals(as.getControllerName())) {
           continue;
         }

@@ -85,6 +85,15 @@ public final class Snap {
     return cluster(name, AppProtocol.HTTP1, ports);
   }
 
+  /**
+   * Adds to cluster {@code name} an endpoint 127.0.0.1:{@code port} that is terminating (its pod is
+   * shutting down): not ready, still serving, as an EndpointSlice reports it.
+   */
+  public Snap terminatingEndpoint(String name, int port) {
+    endpoints.get(name).add(new Endpoint("127.0.0.1", port, false, true, true, null));
+    return this;
+  }
+
   public Snap listener(String name, int port, String hostname) {
     listeners.put(name, new ListenerDraft(name, port, hostname, null, new LinkedHashMap<>()));
     return this;

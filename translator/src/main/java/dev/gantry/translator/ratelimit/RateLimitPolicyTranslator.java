@@ -8,26 +8,22 @@ import dev.gantry.model.routing.RoutingConfig;
 import dev.gantry.model.routing.Rule;
 import dev.gantry.translator.GatewayApiTranslator;
 import dev.gantry.translator.gateway.GatewayContext;
+import dev.gantry.translator.policy.PolicyAncestors;
+import dev.gantry.translator.policy.PolicyAncestors.Outcome;
 import dev.gantry.translator.status.Conditions;
-import dev.gantry.translator.status.ConditionsBuilder;
 import dev.gantry.translator.support.Names;
-import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteRule;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.LocalPolicyTargetReferenceWithSectionName;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReference;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReferenceBuilder;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1.PolicyAncestorStatus;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1.PolicyAncestorStatusBuilder;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1.PolicyStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -40,15 +36,12 @@ import java.util.TreeMap;
  * policy are different targets, so both apply to a request.
  */
 public final class RateLimitPolicyTranslator {
-  public static final String REASON_CONFLICTED = "Conflicted";
-  public static final String REASON_TARGET_NOT_FOUND = "TargetNotFound";
-  public static final String REASON_INVALID = "Invalid";
+  public static final String REASON_CONFLICTED = PolicyAncestors.REASON_CONFLICTED;
+  public static final String REASON_TARGET_NOT_FOUND = PolicyAncestors.REASON_TARGET_NOT_FOUND;
+  public static final String REASON_INVALID = PolicyAncestors.REASON_INVALID;
 
-  private static final Comparator<RateLimitPolicy> ESTABLISHED_FIRST =
-      Comparator.comparing(
-              (RateLimitPolicy p) -> Names.orEmpty(p.getMetadata().getCreationTimestamp()))
-          .thenComparing(p -> p.getMetadata().getNamespace())
-          .thenComparing(p -> p.getMetadata().getName());
+  /** Conditions the operator decides from proxy ACKs; the translator carries them over. */
+  private static final Set<String> OPERATOR_CONDITIONS = Set.of("Enforced");
 
   private final RateLimitPolicyValidator validator = new RateLimitPolicyValidator();
 
@@ -59,17 +52,6 @@ public final class RateLimitPolicyTranslator {
    */
   public static String modelName(RateLimitPolicy policy) {
     return RateLimitPolicyValidator.modelName(policy);
-  }
-
-  /** One targetRef's fate; {@code ancestors} are Gateway keys ns/name. */
-  private record TargetOutcome(
-      LocalPolicyTargetReferenceWithSectionName ref,
-      List<String> ancestors,
-      String reason,
-      String message) {
-    boolean ok() {
-      return reason == null;
-    }
   }
 
   /** A policy to add to one Gateway's snapshot, with where it attaches. */
@@ -90,21 +72,21 @@ public final class RateLimitPolicyTranslator {
       routesByKey.put(Names.key(r), r);
     }
     List<RateLimitPolicy> ordered = new ArrayList<>(policies);
-    ordered.sort(ESTABLISHED_FIRST);
+    ordered.sort(PolicyAncestors.ESTABLISHED_FIRST);
     Map<String, String> claimedBy = new HashMap<>();
     Map<String, List<Attach>> attachByGateway = new TreeMap<>();
-    Map<RateLimitPolicy, List<TargetOutcome>> outcomes = new LinkedHashMap<>();
+    Map<RateLimitPolicy, List<Outcome>> outcomes = new LinkedHashMap<>();
     Map<RateLimitPolicy, List<String>> invalid = new HashMap<>();
     for (RateLimitPolicy policy : ordered) {
       RateLimitPolicyValidator.Result valid = validator.validate(policy);
       String ns = policy.getMetadata().getNamespace();
-      List<TargetOutcome> results = new ArrayList<>();
+      List<Outcome> results = new ArrayList<>();
       List<LocalPolicyTargetReferenceWithSectionName> refs =
           policy.getSpec() == null || policy.getSpec().targetRefs() == null
               ? List.of()
               : policy.getSpec().targetRefs();
       for (int t = 0; t < refs.size(); t++) {
-        TargetOutcome o = resolve(ns, refs.get(t), t, gateways, routesByKey);
+        Outcome o = resolve(ns, refs.get(t), t, gateways, routesByKey);
         if (o.ok() && valid.rateLimit() != null) {
           String target =
               o.ref().getKind()
@@ -117,18 +99,7 @@ public final class RateLimitPolicyTranslator {
                       : "/" + o.ref().getSectionName());
           String holder = claimedBy.putIfAbsent(target, RateLimitPolicyValidator.modelName(policy));
           if (holder != null) {
-            o =
-                new TargetOutcome(
-                    o.ref(),
-                    o.ancestors(),
-                    REASON_CONFLICTED,
-                    "spec.targetRefs["
-                        + t
-                        + "]: "
-                        + target
-                        + " (expected: a target no older policy claims; "
-                        + holder
-                        + " is older and wins)");
+            o = o.conflicted(t, target, holder);
           } else {
             for (String gw : o.ancestors()) {
               attachByGateway
@@ -161,13 +132,11 @@ public final class RateLimitPolicyTranslator {
     for (var e : outcomes.entrySet()) {
       out.add(withStatus(e.getKey(), e.getValue(), invalid.get(e.getKey()), now));
     }
-    out.sort(
-        Comparator.comparing((RateLimitPolicy p) -> p.getMetadata().getNamespace())
-            .thenComparing(p -> p.getMetadata().getName()));
+    out.sort(PolicyAncestors.BY_NAMESPACE_AND_NAME);
     return out;
   }
 
-  private static TargetOutcome resolve(
+  private static Outcome resolve(
       String ns,
       LocalPolicyTargetReferenceWithSectionName ref,
       int t,
@@ -179,7 +148,8 @@ public final class RateLimitPolicyTranslator {
     if ("Gateway".equals(ref.getKind()) && Names.GATEWAY_GROUP.equals(ref.getGroup())) {
       GatewayContext gw = gateways.get(key);
       if (gw == null) {
-        return notFound(ref, List.of(), at, "Gateway " + key, "a Gateway of a Gantry GatewayClass");
+        return PolicyAncestors.notFound(
+            ref, List.of(), at, "Gateway " + key, "a Gateway of a Gantry GatewayClass");
       }
       if (section != null && !section.isEmpty()) {
         List<io.fabric8.kubernetes.api.model.gatewayapi.v1.Listener> listeners =
@@ -187,16 +157,16 @@ public final class RateLimitPolicyTranslator {
                 ? List.of()
                 : gw.gateway().getSpec().getListeners();
         if (listeners.stream().noneMatch(l -> section.equals(l.getName()))) {
-          return notFound(
+          return PolicyAncestors.notFound(
               ref, List.of(key), at + ".sectionName", section, "a listener of Gateway " + key);
         }
       }
-      return new TargetOutcome(ref, List.of(key), null, null);
+      return Outcome.attached(ref, List.of(key));
     }
     if ("HTTPRoute".equals(ref.getKind()) && Names.GATEWAY_GROUP.equals(ref.getGroup())) {
       HTTPRoute route = routes.get(key);
       if (route == null) {
-        return notFound(
+        return PolicyAncestors.notFound(
             ref, List.of(), at, "HTTPRoute " + key, "an HTTPRoute attached to a Gantry Gateway");
       }
       List<String> ancestors = ancestors(route);
@@ -206,7 +176,7 @@ public final class RateLimitPolicyTranslator {
                 ? List.of()
                 : route.getSpec().getRules();
         if (rules.stream().noneMatch(r -> section.equals(r.getName()))) {
-          return notFound(
+          return PolicyAncestors.notFound(
               ref,
               ancestors,
               at + ".sectionName",
@@ -214,23 +184,10 @@ public final class RateLimitPolicyTranslator {
               "the name of a rule of HTTPRoute " + key);
         }
       }
-      return new TargetOutcome(ref, ancestors, null, null);
+      return Outcome.attached(ref, ancestors);
     }
     // Wrong group or kind: the validator reports it; the policy is Invalid.
-    return new TargetOutcome(ref, List.of(), null, null);
-  }
-
-  private static TargetOutcome notFound(
-      LocalPolicyTargetReferenceWithSectionName ref,
-      List<String> ancestors,
-      String field,
-      String value,
-      String expected) {
-    return new TargetOutcome(
-        ref,
-        ancestors,
-        REASON_TARGET_NOT_FOUND,
-        field + ": " + value + " (expected: " + expected + ")");
+    return Outcome.attached(ref, List.of());
   }
 
   /** The Gantry Gateways that accepted the route. */
@@ -302,104 +259,15 @@ public final class RateLimitPolicyTranslator {
   }
 
   private static RateLimitPolicy withStatus(
-      RateLimitPolicy policy, List<TargetOutcome> outcomes, List<String> invalid, Instant now) {
-    // One ancestor entry per Gateway (or, for a target that does not exist, per target): the
-    // worst outcome of the targets under it decides its Accepted condition.
-    Map<String, ParentReference> refs = new LinkedHashMap<>();
-    Map<String, List<TargetOutcome>> byAncestor = new LinkedHashMap<>();
-    String ns = policy.getMetadata().getNamespace();
-    for (TargetOutcome o : outcomes) {
-      if (o.ancestors().isEmpty()) {
-        String key = o.ref().getKind() + "/" + ns + "/" + o.ref().getName();
-        refs.putIfAbsent(
-            key,
-            new ParentReferenceBuilder()
-                .withGroup(o.ref().getGroup())
-                .withKind(o.ref().getKind())
-                .withNamespace(ns)
-                .withName(o.ref().getName())
-                .build());
-        byAncestor.computeIfAbsent(key, k -> new ArrayList<>()).add(o);
-      }
-      for (String gw : o.ancestors()) {
-        String[] parts = gw.split("/", 2);
-        refs.putIfAbsent(
-            gw,
-            new ParentReferenceBuilder()
-                .withGroup(Names.GATEWAY_GROUP)
-                .withKind("Gateway")
-                .withNamespace(parts[0])
-                .withName(parts[1])
-                .build());
-        byAncestor.computeIfAbsent(gw, k -> new ArrayList<>()).add(o);
-      }
-    }
-    List<PolicyAncestorStatus> previous =
-        policy.getStatus() == null || policy.getStatus().getAncestors() == null
-            ? List.of()
-            : policy.getStatus().getAncestors();
-    List<PolicyAncestorStatus> ancestors = new ArrayList<>();
-    for (PolicyAncestorStatus p : previous) {
-      if (!GatewayApiTranslator.CONTROLLER_NAME.equals(p.getControllerName())) {
-        ancestors.add(p);
-      }
-    }
-    for (var e : byAncestor.entrySet()) {
-      ParentReference ref = refs.get(e.getKey());
-      List<Condition> before =
-          previous.stream()
-              .filter(
-                  p ->
-                      GatewayApiTranslator.CONTROLLER_NAME.equals(p.getControllerName())
-                          && ref.equals(p.getAncestorRef()))
-              .findFirst()
-              .map(PolicyAncestorStatus::getConditions)
-              .orElse(null);
-      ConditionsBuilder cb =
-          new ConditionsBuilder(before, policy.getMetadata().getGeneration(), now);
-      if (invalid != null) {
-        cb.set(Conditions.ACCEPTED, false, REASON_INVALID, String.join("; ", invalid));
-      } else {
-        TargetOutcome worst = e.getValue().stream().filter(o -> !o.ok()).findFirst().orElse(null);
-        if (worst == null) {
-          cb.set(
-              Conditions.ACCEPTED,
-              true,
-              Conditions.REASON_ACCEPTED,
-              "Policy is accepted and attached");
-        } else {
-          cb.set(Conditions.ACCEPTED, false, worst.reason(), worst.message());
-        }
-      }
-      // Enforced stays with the operator (it knows which routing version the proxies ACKed);
-      // keep what it last wrote so a translation does not erase it.
-      if (before != null) {
-        before.stream()
-            .filter(c -> "Enforced".equals(c.getType()))
-            .findFirst()
-            .ifPresent(
-                c ->
-                    cb.set(
-                        "Enforced",
-                        Conditions.TRUE.equals(c.getStatus()),
-                        c.getReason(),
-                        c.getMessage()));
-      }
-      ancestors.add(
-          new PolicyAncestorStatusBuilder()
-              .withAncestorRef(ref)
-              .withControllerName(GatewayApiTranslator.CONTROLLER_NAME)
-              .withConditions(cb.build())
-              .build());
-    }
+      RateLimitPolicy policy, List<Outcome> outcomes, List<String> invalid, Instant now) {
     RateLimitPolicy copy = new RateLimitPolicy();
     copy.setApiVersion(policy.getApiVersion());
     copy.setKind(policy.getKind());
     copy.setMetadata(policy.getMetadata());
     copy.setSpec(policy.getSpec());
-    PolicyStatus status = new PolicyStatus();
-    status.setAncestors(ancestors.size() > 16 ? ancestors.subList(0, 16) : ancestors);
-    copy.setStatus(status);
+    copy.setStatus(
+        PolicyAncestors.status(
+            policy, policy.getStatus(), outcomes, invalid, now, OPERATOR_CONDITIONS));
     return copy;
   }
 }

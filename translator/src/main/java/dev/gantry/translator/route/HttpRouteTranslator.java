@@ -13,6 +13,7 @@ import dev.gantry.model.routing.RouteMatch;
 import dev.gantry.model.routing.Rule;
 import dev.gantry.model.routing.Timeouts;
 import dev.gantry.model.routing.ValueMatchType;
+import dev.gantry.model.routing.backend.SessionPersistence;
 import dev.gantry.model.routing.filter.Filter;
 import dev.gantry.model.routing.filter.RequestRedirect;
 import dev.gantry.translator.backend.BackendRefResolver;
@@ -128,6 +129,9 @@ public final class HttpRouteTranslator {
             : null;
     Timeouts timeouts = timeouts(field + ".timeouts", spec.getTimeouts());
     RetryPolicy retry = retry(field + ".retry", spec.getRetry());
+    SessionPersistence session =
+        SessionPersistenceTranslator.translate(
+            field + ".sessionPersistence", spec.getSessionPersistence());
     // Resolution problems are collected aside and only reported if the rule survives validation.
     RouteProblems local = new RouteProblems();
     FilterTranslator.Result ruleFilters =
@@ -187,7 +191,17 @@ public final class HttpRouteTranslator {
     }
     // No backends, or only weight-0 ones: nothing to forward to, the spec's 500.
     Integer direct = totalWeight == 0 ? 500 : null;
-    return new Rule(ruleName, source, ruleFilterList, out, direct, timeouts, retry, List.of());
+    // Only a forwarding rule has endpoints to stick to; a direct response or redirect ignores it.
+    return new Rule(
+        ruleName,
+        source,
+        ruleFilterList,
+        out,
+        direct,
+        timeouts,
+        retry,
+        List.of(),
+        direct != null ? null : session);
   }
 
   /** Gateway API matches → model matches; also used for RateLimitPolicy {@code when}. */

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.gantry.api.v1alpha1.BackendPolicy;
 import dev.gantry.api.v1alpha1.RateLimitPolicy;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -35,17 +36,19 @@ public final class ResourceYaml {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final ObjectMapper JSON = JsonMapper.builder().build();
 
+  // Map.ofEntries rather than Map.of: the kinds outgrew Map.of's ten pairs.
   private static final Map<String, Class<? extends HasMetadata>> KINDS =
-      Map.of(
-          "gateway.networking.k8s.io/v1/GatewayClass", GatewayClass.class,
-          "gateway.networking.k8s.io/v1/Gateway", Gateway.class,
-          "gateway.networking.k8s.io/v1/HTTPRoute", HTTPRoute.class,
-          "gateway.networking.k8s.io/v1beta1/ReferenceGrant", ReferenceGrant.class,
-          "v1/Service", Service.class,
-          "v1/Secret", Secret.class,
-          "v1/Namespace", Namespace.class,
-          "discovery.k8s.io/v1/EndpointSlice", EndpointSlice.class,
-          "gantry.dev/v1alpha1/RateLimitPolicy", RateLimitPolicy.class);
+      Map.ofEntries(
+          Map.entry("gateway.networking.k8s.io/v1/GatewayClass", GatewayClass.class),
+          Map.entry("gateway.networking.k8s.io/v1/Gateway", Gateway.class),
+          Map.entry("gateway.networking.k8s.io/v1/HTTPRoute", HTTPRoute.class),
+          Map.entry("gateway.networking.k8s.io/v1beta1/ReferenceGrant", ReferenceGrant.class),
+          Map.entry("v1/Service", Service.class),
+          Map.entry("v1/Secret", Secret.class),
+          Map.entry("v1/Namespace", Namespace.class),
+          Map.entry("discovery.k8s.io/v1/EndpointSlice", EndpointSlice.class),
+          Map.entry("gantry.dev/v1alpha1/RateLimitPolicy", RateLimitPolicy.class),
+          Map.entry("gantry.dev/v1alpha1/BackendPolicy", BackendPolicy.class));
 
   private ResourceYaml() {}
 

@@ -39,6 +39,7 @@ public final class GoldenFormat {
     objects.addAll(result.gateways());
     objects.addAll(result.httpRoutes());
     objects.addAll(result.rateLimitPolicies());
+    objects.addAll(result.backendPolicies());
     for (HasMetadata o : objects) {
       ObjectNode n = YAML.createObjectNode();
       n.put("kind", o.getKind());
