@@ -14,6 +14,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * HTTP/1.1 client (so its own keep-alive connection), each sending GETs back to back with a short
  * pause. Every request is counted in the scenario that was current when it started; a failure is
  * any non-2xx answer or I/O error, kept with the server haproxy names and the status.
+ *
+ * <p>The JDK client replays an idempotent GET once when its pooled connection closes before an
+ * answer, which would hide exactly the failures the SIGKILL scenario counts; the tier runs with
+ * {@code -Djdk.httpclient.redirects.retrylimit=1} (failsafe's systemPropertyVariables), which caps
+ * the client's attempts at one.
  */
 final class LoadGenerator implements AutoCloseable {
 
@@ -90,6 +95,11 @@ final class LoadGenerator implements AutoCloseable {
       sleep(Duration.ofMillis(10));
     }
     return previous;
+  }
+
+  /** The scenario requests are being counted in now. */
+  Scenario current() {
+    return current;
   }
 
   long sent() {
