@@ -451,12 +451,13 @@ class HelmChartTest {
     Role role = objects.typed(objects.single("Role"), Role.class);
     assertThat(role.getMetadata().getNamespace()).isEqualTo(NAMESPACE);
     Permissions granted = Permissions.of(role.getRules());
-    // JOSDK's start-up check wants create, update and get on leases in ONE rule.
+    // JOSDK's start-up check wants create, update and get on leases in ONE rule; Fabric8's
+    // LeaderElector renews with patch.
     assertThat(role.getRules())
         .anySatisfy(
             r -> {
               assertThat(r.getResources()).containsExactly("leases");
-              assertThat(r.getVerbs()).contains("create", "update", "get");
+              assertThat(r.getVerbs()).contains("create", "update", "get", "patch");
             });
     assertThat(granted.allows("", "secrets", "create")).isTrue();
     assertThat(role.getRules())

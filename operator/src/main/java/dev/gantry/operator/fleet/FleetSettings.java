@@ -17,7 +17,9 @@ public record FleetSettings(
     String image,
     String logLevel,
     String imagePullPolicy,
-    String redisUrl) {
+    String redisUrl,
+    ProxyDefaults.AccessLog accessLog,
+    ProxyDefaults.Tracing tracing) {
 
   public static final int DEFAULT_REPLICAS = 2;
 
@@ -27,23 +29,31 @@ public record FleetSettings(
         spec,
         new GantryProxyConfigSpec(
             null, null, null, null, GantryProxyConfigSpec.Image.of(defaultImage), null),
+        null,
+        null,
         null);
   }
 
   /**
    * The GantryProxyConfig over the operator's defaults; the defaults' {@code rateLimit.redisUrl} is
    * the store every fleet's proxies use for Global rate limits (one Redis per installation, set in
-   * the chart's values).
+   * the chart's values), and their {@code accessLog} and {@code tracing} apply to every fleet.
    */
   public static FleetSettings resolve(GantryProxyConfigSpec spec, ProxyDefaults defaults) {
     return resolve(
         spec,
         defaults.spec(),
-        defaults.rateLimit() == null ? null : defaults.rateLimit().redisUrl());
+        defaults.rateLimit() == null ? null : defaults.rateLimit().redisUrl(),
+        defaults.accessLog(),
+        defaults.tracing());
   }
 
   private static FleetSettings resolve(
-      GantryProxyConfigSpec spec, GantryProxyConfigSpec defaults, String redisUrl) {
+      GantryProxyConfigSpec spec,
+      GantryProxyConfigSpec defaults,
+      String redisUrl,
+      ProxyDefaults.AccessLog accessLog,
+      ProxyDefaults.Tracing tracing) {
     GantryProxyConfigSpec none = new GantryProxyConfigSpec(null, null, null, null, null, null);
     GantryProxyConfigSpec s = spec == null ? none : spec;
     GantryProxyConfigSpec d = defaults == null ? none : defaults;
@@ -65,7 +75,9 @@ public record FleetSettings(
         first(reference(s.image()), reference(d.image()), ProxyDefaults.BUILT_IN_IMAGE),
         first(s.logLevel(), d.logLevel(), "info"),
         first(pullPolicy(s.image()), pullPolicy(d.image()), null),
-        redisUrl == null || redisUrl.isBlank() ? null : redisUrl);
+        redisUrl == null || redisUrl.isBlank() ? null : redisUrl,
+        accessLog,
+        tracing);
   }
 
   private static String pullPolicy(GantryProxyConfigSpec.Image image) {

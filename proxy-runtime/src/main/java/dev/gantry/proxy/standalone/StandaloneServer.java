@@ -6,6 +6,7 @@ import dev.gantry.proxy.DrainReport;
 import dev.gantry.proxy.DrainSettings;
 import dev.gantry.proxy.GantryProxy;
 import dev.gantry.proxy.ProxySettings;
+import dev.gantry.proxy.observe.Observability;
 import dev.gantry.proxy.ratelimit.RateLimitSettings;
 import dev.gantry.translator.GatewayApiTranslator;
 import dev.gantry.translator.ResourceSnapshot;
@@ -57,6 +58,7 @@ public final class StandaloneServer implements AutoCloseable {
   private volatile Map<String, GatewaySnapshot> applied = Map.of();
   private DirectoryWatcher watcher;
   private volatile RateLimitSettings rateLimits = RateLimitSettings.defaults();
+  private volatile Observability observability = Observability.disabled();
 
   public StandaloneServer(
       ResourceDirectory directory,
@@ -86,6 +88,14 @@ public final class StandaloneServer implements AutoCloseable {
   /** How the proxies started from now on enforce rate limits (call before {@link #start}). */
   public void rateLimits(RateLimitSettings settings) {
     this.rateLimits = settings;
+  }
+
+  /**
+   * Where the proxies started from now on log requests and export spans (call before {@link
+   * #start}); the caller closes it after this server.
+   */
+  public void observability(Observability observability) {
+    this.observability = observability;
   }
 
   /** Loads and applies the folder once, then watches it (debounced by {@code debounceMillis}). */
@@ -160,8 +170,8 @@ public final class StandaloneServer implements AutoCloseable {
                   gw,
                   k ->
                       GantryProxy.start(
-                          new ProxySettings(
-                              listenAddress, portMapper, 0, registry, k, rateLimits)));
+                          new ProxySettings(listenAddress, portMapper, 0, registry, k, rateLimits),
+                          observability));
           try {
             proxy.apply(snapshot);
             nowApplied.put(gw, snapshot);
