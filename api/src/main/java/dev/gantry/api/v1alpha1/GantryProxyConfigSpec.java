@@ -14,6 +14,8 @@ import java.util.Map;
  * @param image the proxy image, as the CRD has it: repository, tag, pull policy (default: the
  *     operator's)
  * @param logLevel the proxy's log level (default {@code info})
+ * @param limits what clients may send (header count, body size, header timeout, connections, HTTP/2
+ *     streams); unset = the proxy's defaults
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record GantryProxyConfigSpec(
@@ -22,7 +24,19 @@ public record GantryProxyConfigSpec(
     ServiceSettings service,
     Autoscaling autoscaling,
     Image image,
-    String logLevel) {
+    String logLevel,
+    ProxyLimits limits) {
+
+  /** Without limits (the proxy's defaults). */
+  public GantryProxyConfigSpec(
+      Integer replicas,
+      ResourceRequirements resources,
+      ServiceSettings service,
+      Autoscaling autoscaling,
+      Image image,
+      String logLevel) {
+    this(replicas, resources, service, autoscaling, image, logLevel, null);
+  }
 
   /**
    * @param repository e.g. {@code ghcr.io/gantry-dev/gantry-proxy}
