@@ -386,6 +386,7 @@ public final class FleetResources {
                 "--log-level",
                 settings.logLevel()));
     args.addAll(ProxyShutdown.args());
+    args.addAll(ProxyLimitArgs.of(settings.limits()));
     if (settings.redisUrl() != null) {
       args.add("--redis-url");
       args.add(settings.redisUrl());

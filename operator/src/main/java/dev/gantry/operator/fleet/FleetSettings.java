@@ -1,6 +1,7 @@
 package dev.gantry.operator.fleet;
 
 import dev.gantry.api.v1alpha1.GantryProxyConfigSpec;
+import dev.gantry.api.v1alpha1.ProxyLimits;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import java.util.Map;
 
@@ -17,7 +18,8 @@ public record FleetSettings(
     String image,
     String logLevel,
     String imagePullPolicy,
-    String redisUrl) {
+    String redisUrl,
+    ProxyLimits limits) {
 
   public static final int DEFAULT_REPLICAS = 2;
 
@@ -65,7 +67,10 @@ public record FleetSettings(
         first(reference(s.image()), reference(d.image()), ProxyDefaults.BUILT_IN_IMAGE),
         first(s.logLevel(), d.logLevel(), "info"),
         first(pullPolicy(s.image()), pullPolicy(d.image()), null),
-        redisUrl == null || redisUrl.isBlank() ? null : redisUrl);
+        redisUrl == null || redisUrl.isBlank() ? null : redisUrl,
+        // Field by field, like the rest: a GantryProxyConfig raising only the body size keeps the
+        // installation's header limit.
+        s.limits() != null ? s.limits().over(d.limits()) : d.limits());
   }
 
   private static String pullPolicy(GantryProxyConfigSpec.Image image) {
