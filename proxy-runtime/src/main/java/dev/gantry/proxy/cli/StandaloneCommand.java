@@ -64,6 +64,8 @@ final class StandaloneCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Mixin DrainOptions drain = new DrainOptions();
 
+  @picocli.CommandLine.Mixin HttpLimitOptions httpLimits = new HttpLimitOptions();
+
   @Override
   public Integer call() throws Exception {
     HostPort admin = HostPort.parse(adminAddress, "--admin-address");
@@ -82,6 +84,7 @@ final class StandaloneCommand implements Callable<Integer> {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     StandaloneServer server = new StandaloneServer(directory, listenAddress, registry, clock);
     server.rateLimits(rateLimits.settings());
+    server.limits(httpLimits.limits());
     Gauge.builder("gantry_standalone_reloads", server, StandaloneServer::reloads)
         .description("Folder reloads applied")
         .register(registry);

@@ -6,6 +6,7 @@ import dev.gantry.proxy.DrainReport;
 import dev.gantry.proxy.DrainSettings;
 import dev.gantry.proxy.GantryProxy;
 import dev.gantry.proxy.ProxySettings;
+import dev.gantry.proxy.hardening.HttpLimits;
 import dev.gantry.proxy.ratelimit.RateLimitSettings;
 import dev.gantry.translator.GatewayApiTranslator;
 import dev.gantry.translator.ResourceSnapshot;
@@ -57,6 +58,7 @@ public final class StandaloneServer implements AutoCloseable {
   private volatile Map<String, GatewaySnapshot> applied = Map.of();
   private DirectoryWatcher watcher;
   private volatile RateLimitSettings rateLimits = RateLimitSettings.defaults();
+  private volatile HttpLimits limits = HttpLimits.DEFAULTS;
 
   public StandaloneServer(
       ResourceDirectory directory,
@@ -86,6 +88,11 @@ public final class StandaloneServer implements AutoCloseable {
   /** How the proxies started from now on enforce rate limits (call before {@link #start}). */
   public void rateLimits(RateLimitSettings settings) {
     this.rateLimits = settings;
+  }
+
+  /** The client limits of the proxies started from now on (call before {@link #start}). */
+  public void limits(HttpLimits limits) {
+    this.limits = limits;
   }
 
   /** Loads and applies the folder once, then watches it (debounced by {@code debounceMillis}). */
@@ -158,10 +165,15 @@ public final class StandaloneServer implements AutoCloseable {
           GantryProxy proxy =
               proxies.computeIfAbsent(
                   gw,
-                  k ->
-                      GantryProxy.start(
-                          new ProxySettings(
-                              listenAddress, portMapper, 0, registry, k, rateLimits)));
+                  k -> {
+                    GantryProxy started =
+                        GantryProxy.start(
+                            new ProxySettings(
+                                listenAddress, portMapper, 0, registry, k, rateLimits));
+                    // Before apply binds its listeners, so no connection sees the defaults.
+                    started.limits(limits);
+                    return started;
+                  });
           try {
             proxy.apply(snapshot);
             nowApplied.put(gw, snapshot);
