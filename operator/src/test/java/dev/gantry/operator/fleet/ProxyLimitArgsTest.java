@@ -3,7 +3,6 @@ package dev.gantry.operator.fleet;
 import static dev.gantry.operator.fleet.FleetResourcesTest.gateway;
 import static dev.gantry.operator.fleet.FleetResourcesTest.only;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gantry.api.v1alpha1.GantryProxyConfigSpec;
 import dev.gantry.api.v1alpha1.ProxyLimits;
@@ -64,10 +63,12 @@ class ProxyLimitArgsTest {
   }
 
   @Test
-  void aFractionalByteCountIsRejectedNamingTheField() {
-    var spec = withLimits(new ProxyLimits(null, new Quantity("0.5"), null, null, null));
-    assertThatThrownBy(() -> proxyArgs(FleetSettings.resolve(spec, "img")))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("limits.maxRequestBodySize: 0.5 (expected: ");
+  void aBodySizeThatIsNoWholeByteCountIsLeftToTheProxyDefaultAndTheRestStillApplies() {
+    for (String bad : new String[] {"0.5", "0"}) {
+      var spec = withLimits(new ProxyLimits(30, new Quantity(bad), null, null, null));
+      List<String> args = proxyArgs(FleetSettings.resolve(spec, "img"));
+      assertThat(args).doesNotContain("--max-request-body");
+      assertThat(String.join(" ", args)).contains("--max-request-headers 30");
+    }
   }
 }
