@@ -396,9 +396,6 @@ class HelmChartTest {
       assertThat(granted.allowsAny("", "secrets", verb))
           .as("cluster-wide secrets " + verb)
           .isFalse();
-      assertThat(granted.allowsAny("", "configmaps", verb))
-          .as("cluster-wide configmaps " + verb)
-          .isFalse();
       assertThat(granted.allowsAny("gateway.networking.k8s.io", "httproutes", verb))
           .as("httproutes " + verb)
           .isFalse();
@@ -408,6 +405,36 @@ class HelmChartTest {
     }
     assertThat(granted.groups())
         .doesNotContain("rbac.authorization.k8s.io", "admissionregistration.k8s.io");
+    // ConfigMap writes: only the control channel's CA bundle, published into fleet namespaces.
+    // Creating cannot be narrowed by name; changing is narrowed to that name; nothing is deleted.
+    assertThat(granted.allows("", "configmaps", "create")).isTrue();
+    for (String verb : List.of("update", "patch")) {
+      assertThat(granted.allows("", "configmaps", verb)).as("unnamed configmaps " + verb).isFalse();
+    }
+    assertThat(role.getRules())
+        .filteredOn(r -> r.getResources().contains("configmaps") && r.getVerbs().contains("update"))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.getResourceNames()).containsExactly("gantry-control-ca");
+              assertThat(r.getVerbs()).containsExactlyInAnyOrder("update", "patch");
+            });
+    for (String verb : List.of("delete", "deletecollection")) {
+      assertThat(granted.allowsAny("", "configmaps", verb)).as("configmaps " + verb).isFalse();
+    }
+  }
+
+  @Test
+  void theOperatorKnowsItsPodIpForItsServingCertificate() throws Exception {
+    RenderedObjects objects = RenderedObjects.parse(render(DEFAULTS));
+    Deployment deployment = objects.typed(objects.single("Deployment"), Deployment.class);
+    assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        .filteredOn(e -> e.getName().equals("POD_IP"))
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e.getValueFrom().getFieldRef().getFieldPath())
+                    .isEqualTo("status.podIP"));
   }
 
   @Test
@@ -567,8 +594,8 @@ class HelmChartTest {
 
   @Test
   void crdSchemaCheckCatchesWhatTheApiServerWouldPrune() throws Exception {
-    // The checker itself: a typo, a bad enum and a wrong type in a GantryProxyConfig are all
-    // reported.
+    // The checker itself: a typo, a bad enum, a wrong type and a too-short string in a
+    // GantryProxyConfig are all reported.
     RenderedObjects objects = RenderedObjects.parse(render(DEFAULTS));
     JsonNode schema = gantryCrdSchema(objects, "gantryproxyconfigs.gantry.dev");
     JsonNode bad =
@@ -581,7 +608,7 @@ class HelmChartTest {
               replica: 2
               logLevel: verbose
               service: {type: LoadBalancer, annotations: {a: 1}}
-              resources: {requests: {cpu: 500m, memory: lots}}
+              image: {repository: ""}
             """);
     assertThat(CrdSchemaCheck.violations(bad, schema, "$"))
         .anySatisfy(v -> assertThat(v).startsWith("$.spec.replica: present"))
@@ -589,7 +616,8 @@ class HelmChartTest {
             v -> assertThat(v).startsWith("$.spec.logLevel: \"verbose\"").contains("one of"))
         .anySatisfy(
             v -> assertThat(v).startsWith("$.spec.service.annotations.a: 1 (expected: a string)"))
-        .anySatisfy(v -> assertThat(v).startsWith("$.spec.resources.requests.memory: \"lots\""))
+        .anySatisfy(
+            v -> assertThat(v).startsWith("$.spec.image.repository: \"\" (expected: at least"))
         .hasSize(4);
   }
 

@@ -1,6 +1,11 @@
 package dev.gantry.operator;
 
 import dev.gantry.api.v1alpha1.GantryProxyConfigSpec;
+import dev.gantry.operator.control.CaBundlePublisher;
+import dev.gantry.operator.control.ControlChannelOptions;
+import dev.gantry.operator.control.ControlChannelSecurity;
+import dev.gantry.operator.control.OperatorCa;
+import dev.gantry.operator.control.TokenReviewer;
 import dev.gantry.operator.fleet.FleetApplier;
 import dev.gantry.operator.fleet.FleetResources;
 import dev.gantry.operator.fleet.ProxyDefaults;
@@ -10,6 +15,7 @@ import dev.gantry.operator.status.LeaseLeadership;
 import dev.gantry.operator.status.StatusFlusher;
 import dev.gantry.operator.status.StatusWriter;
 import dev.gantry.operator.stream.EndpointsFastPath;
+import dev.gantry.operator.stream.FleetReplicas;
 import dev.gantry.operator.stream.ProxyAcks;
 import dev.gantry.operator.stream.SnapshotServer;
 import dev.gantry.operator.stream.SnapshotStore;
@@ -46,8 +52,7 @@ public final class GantryOperator implements AutoCloseable {
    * @param leaseName name of the leader-election Lease
    * @param proxyDefaults fleet defaults ({@code --proxy-defaults}); its image wins over {@code
    *     proxyImage} only when {@code proxyImage} is null
-   * @param caSecret the Secret holding the control channel's CA (recorded for the TLS work; not
-   *     read yet), null when unset
+   * @param control how the snapshot stream is secured (CA Secret, rotation) or that it is not
    */
   public record Options(
       InetSocketAddress grpcAddress,
@@ -59,9 +64,12 @@ public final class GantryOperator implements AutoCloseable {
       Duration statusDelay,
       String leaseName,
       ProxyDefaults proxyDefaults,
-      String caSecret) {
+      ControlChannelOptions control) {
 
-    /** Built-in proxy defaults with {@code proxyImage}, the default Lease name, no CA. */
+    /**
+     * Built-in proxy defaults with {@code proxyImage}, the default Lease name, and a plaintext,
+     * unauthenticated snapshot stream (tests that exercise something other than security).
+     */
     public Options(
         InetSocketAddress grpcAddress,
         String advertiseAddress,
@@ -80,7 +88,22 @@ public final class GantryOperator implements AutoCloseable {
           statusDelay,
           LEASE_NAME,
           ProxyDefaults.builtIn(),
-          null);
+          ControlChannelOptions.insecureChannel());
+    }
+
+    /** These options with another control channel setting. */
+    public Options withControl(ControlChannelOptions control) {
+      return new Options(
+          grpcAddress,
+          advertiseAddress,
+          proxyImage,
+          leaseNamespace,
+          identity,
+          leaseDuration,
+          statusDelay,
+          leaseName,
+          proxyDefaults,
+          control);
     }
 
     /** The fleet defaults, with {@code proxyImage} (when set) as the default image. */
@@ -116,6 +139,7 @@ public final class GantryOperator implements AutoCloseable {
   private final FleetApplier fleet;
   private final LeaseLeadership lease;
   private final PrometheusMeterRegistry metrics;
+  private final OperatorCa ca;
   private volatile boolean closed;
 
   private GantryOperator(
@@ -127,8 +151,10 @@ public final class GantryOperator implements AutoCloseable {
       StatusFlusher flusher,
       FleetApplier fleet,
       LeaseLeadership lease,
-      PrometheusMeterRegistry metrics) {
+      PrometheusMeterRegistry metrics,
+      OperatorCa ca) {
     this.metrics = metrics;
+    this.ca = ca;
     this.operator = operator;
     this.server = server;
     this.store = store;
@@ -146,6 +172,8 @@ public final class GantryOperator implements AutoCloseable {
   public static GantryOperator start(
       KubernetesClient client, Options options, Translation translation) {
     Clock clock = Clock.systemUTC();
+    ControlChannelOptions control =
+        options.control() == null ? ControlChannelOptions.insecureChannel() : options.control();
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     SnapshotStore store = new SnapshotStore();
     ProxyAcks acks = new ProxyAcks();
@@ -188,7 +216,7 @@ public final class GantryOperator implements AutoCloseable {
             caches,
             translation,
             store,
-            new FleetResources(options.advertiseAddress()),
+            new FleetResources(options.advertiseAddress(), !control.insecure()),
             applier,
             writer,
             flusher,
@@ -202,7 +230,36 @@ public final class GantryOperator implements AutoCloseable {
         });
 
     EndpointsFastPath fastPath = new EndpointsFastPath(store, new EndpointsResolver(caches));
-    SnapshotServer server = SnapshotServer.start(options.grpcAddress(), store, acks);
+    OperatorCa ca = null;
+    ControlChannelSecurity security = ControlChannelSecurity.insecure();
+    if (!control.insecure()) {
+      // The serving certificate must exist before the server accepts its first handshake.
+      ca =
+          new OperatorCa(
+                  client,
+                  control.caNamespace(),
+                  control.caSecret(),
+                  control.policy(),
+                  clock,
+                  OperatorCa.ServingNames.forAdvertisedHost(
+                      advertisedHost(options.advertiseAddress()), control.podIp()))
+              .start();
+      security = ControlChannelSecurity.tls(ca.keyManager(), TokenReviewer.defaults(client));
+      CaBundlePublisher publisher =
+          new CaBundlePublisher(
+              client, leadership, () -> namespaces(store.gatewayKeys()), ca::bundlePem);
+      ca.onRefresh(state -> publisher.publishAll());
+      applier.beforeApply(publisher::publishTo);
+      Runnable fleets = onLead.get();
+      onLead.set(
+          () -> {
+            fleets.run();
+            publisher.publishAll();
+          });
+    }
+    FleetReplicas fleetReplicas = new FleetReplicas();
+    SnapshotServer server =
+        SnapshotServer.start(options.grpcAddress(), store, acks, fleetReplicas, security);
     Operator operator =
         new Operator(
             o ->
@@ -210,7 +267,7 @@ public final class GantryOperator implements AutoCloseable {
                     .withCloseClientOnStop(false)
                     .checkingCRDAndValidateLocalModel(false)
                     .withConcurrentReconciliationThreads(4));
-    operator.register(new GatewayReconciler(pipeline, caches, fastPath));
+    operator.register(new GatewayReconciler(pipeline, caches, fastPath, fleetReplicas));
     operator.register(new GatewayClassReconciler(pipeline));
     operator.start();
     Gauge.builder("gantry.operator.connected.proxies", acks, ProxyAcks::connectedProxies)
@@ -226,7 +283,20 @@ public final class GantryOperator implements AutoCloseable {
         .description("1 while this replica holds the Lease")
         .register(metrics);
     return new GantryOperator(
-        operator, server, store, acks, writer, flusher, applier, lease, metrics);
+        operator, server, store, acks, writer, flusher, applier, lease, metrics, ca);
+  }
+
+  private static String advertisedHost(String hostPort) {
+    String host = hostPort.substring(0, hostPort.lastIndexOf(':'));
+    return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+  }
+
+  private static java.util.Set<String> namespaces(java.util.Set<String> gatewayKeys) {
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    for (String key : gatewayKeys) {
+      out.add(key.substring(0, key.indexOf('/')));
+    }
+    return out;
   }
 
   /**
@@ -237,7 +307,13 @@ public final class GantryOperator implements AutoCloseable {
     return !closed
         && operator.getRuntimeInfo().isStarted()
         && operator.getRuntimeInfo().allEventSourcesAreHealthy()
-        && server.isServing();
+        && server.isServing()
+        && (ca == null || ca.hasServingCertificate());
+  }
+
+  /** The control channel CA of this replica; empty when the stream runs insecure. */
+  public java.util.Optional<OperatorCa> controlCa() {
+    return java.util.Optional.ofNullable(ca);
   }
 
   /** Alive until closed; a wedged JVM fails the probe by not answering. */
@@ -286,5 +362,8 @@ public final class GantryOperator implements AutoCloseable {
     }
     flusher.close();
     server.close();
+    if (ca != null) {
+      ca.close();
+    }
   }
 }

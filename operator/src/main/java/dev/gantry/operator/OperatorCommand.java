@@ -1,5 +1,7 @@
 package dev.gantry.operator;
 
+import dev.gantry.operator.control.CaRotationPolicy;
+import dev.gantry.operator.control.ControlChannelOptions;
 import dev.gantry.operator.fleet.ProxyDefaults;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -85,8 +87,18 @@ final class OperatorCommand implements Callable<Integer> {
 
   @Option(
       names = "--ca-secret",
-      description = "Secret with the control channel's CA (recorded; used by the TLS work).")
+      defaultValue = "gantry-ca",
+      description =
+          "Secret in $POD_NAMESPACE where the operator keeps the snapshot stream's CA; created"
+              + " and rotated by the operator (default: ${DEFAULT-VALUE}).")
   String caSecret;
+
+  @Option(
+      names = "--insecure-control-channel",
+      description =
+          "Serve snapshots over plaintext without authenticating proxies: any caller gets any"
+              + " Gateway's config, Secrets included. Standalone runs and tests only.")
+  boolean insecureControlChannel;
 
   @Option(
       names = "--proxy-defaults",
@@ -127,7 +139,14 @@ final class OperatorCommand implements Callable<Integer> {
         Duration.ofMillis(100),
         leaseName,
         defaults,
-        caSecret);
+        insecureControlChannel
+            ? ControlChannelOptions.insecureChannel()
+            : ControlChannelOptions.secured(
+                podNamespace, caSecret, CaRotationPolicy.DEFAULT, env.get("POD_IP")));
+  }
+
+  private static String podNamespace(GantryOperator.Options options) {
+    return options.control().caNamespace();
   }
 
   private static void port(String option, int port) {
@@ -156,7 +175,7 @@ final class OperatorCommand implements Callable<Integer> {
     log.log(
         System.Logger.Level.INFO,
         "gantry-operator {0}: snapshots on :{1} (proxies dial {2}), health :{3}, metrics :{4},"
-            + " lease {5}/{6}, CA secret {7}",
+            + " lease {5}/{6}, control channel {7}",
         options.identity(),
         snapshotPort,
         options.advertiseAddress(),
@@ -164,7 +183,9 @@ final class OperatorCommand implements Callable<Integer> {
         metricsPort,
         options.leaseNamespace(),
         options.leaseName(),
-        caSecret);
+        insecureControlChannel
+            ? "INSECURE (plaintext, no authentication)"
+            : "TLS, CA secret " + podNamespace(options) + "/" + caSecret);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

@@ -6,14 +6,19 @@ import static dev.gantry.operator.testing.Manifests.apply;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.gantry.operator.control.CaBundlePublisher;
+import dev.gantry.operator.control.CaRotationPolicy;
+import dev.gantry.operator.control.ControlChannelOptions;
 import dev.gantry.operator.testing.MockCluster;
 import dev.gantry.proxy.GantryProxy;
 import dev.gantry.proxy.ProxySettings;
 import dev.gantry.proxy.control.Backoff;
+import dev.gantry.proxy.control.ControlChannelCredentials;
 import dev.gantry.proxy.control.SnapshotClient;
 import dev.gantry.proxy.control.SnapshotFile;
 import dev.gantry.proxy.echo.EchoServer;
 import dev.gantry.proxy.testing.LeakGuard;
+import dev.gantry.stream.ControlChannelAuth;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import java.io.IOException;
@@ -27,6 +32,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -35,9 +41,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole control loop on loopback: YAML applied to the mock API server → the operator with the
- * real translator → the snapshot stream → a real {@link GantryProxy} (listener port 80 mapped to an
- * ephemeral one) → HTTP answered by the right real {@link EchoServer}. A Netty leak anywhere in the
- * proxy or the echo servers fails the class ({@link LeakGuard}, level paranoid).
+ * real translator → the secured snapshot stream (the operator's own CA, TLS, a TokenReviewed fleet
+ * token) → a real {@link GantryProxy} (listener port 80 mapped to an ephemeral one) → HTTP answered
+ * by the right real {@link EchoServer}. A Netty leak anywhere in the proxy or the echo servers
+ * fails the class ({@link LeakGuard}, level paranoid).
  */
 @Timeout(180)
 @ExtendWith(LeakGuard.class)
@@ -53,6 +60,8 @@ class LoopbackIT {
           .version(HttpClient.Version.HTTP_1_1)
           .build();
   MockCluster cluster;
+  Path caBundle;
+  Path token;
 
   @AfterEach
   void tearDown() throws Exception {
@@ -156,15 +165,52 @@ class LoopbackIT {
         GantryOperator.start(
             cluster.newClient(),
             new GantryOperator.Options(
-                new InetSocketAddress("127.0.0.1", grpcPort),
-                "gantry-operator.gantry-system.svc:18000",
-                "gantry:test",
-                null,
-                "op-loopback",
-                Duration.ofSeconds(2),
-                Duration.ofMillis(50)));
+                    new InetSocketAddress("127.0.0.1", grpcPort),
+                    "gantry-operator.gantry-system.svc:18000",
+                    "gantry:test",
+                    null,
+                    "op-loopback",
+                    Duration.ofSeconds(2),
+                    Duration.ofMillis(50))
+                // Secured as in a cluster: the CA Secret in the operator's namespace, TLS, tokens
+                // checked by TokenReview. The pod IP SAN is loopback, which the proxies dial.
+                .withControl(
+                    ControlChannelOptions.secured(
+                        "gantry-system", "gantry-ca", CaRotationPolicy.DEFAULT, "127.0.0.1")));
     closeables.add(op);
     return op;
+  }
+
+  /**
+   * The fleet pod's two credentials: the CA bundle the operator published in the Gateway's
+   * namespace (as the kubelet would mount it) and a projected token of the fleet's ServiceAccount.
+   */
+  void mountControlCredentials(Path dir) throws IOException {
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                cluster
+                        .client()
+                        .configMaps()
+                        .inNamespace("infra")
+                        .withName(CaBundlePublisher.CONFIG_MAP)
+                        .get()
+                    != null);
+    caBundle = dir.resolve("control-ca/ca.crt");
+    Files.createDirectories(caBundle.getParent());
+    Files.writeString(
+        caBundle,
+        cluster
+            .client()
+            .configMaps()
+            .inNamespace("infra")
+            .withName(CaBundlePublisher.CONFIG_MAP)
+            .get()
+            .getData()
+            .get(CaBundlePublisher.KEY));
+    token = dir.resolve("token");
+    Files.writeString(token, "fleet-token-of-infra-gw");
   }
 
   record Proxy(GantryProxy proxy, SnapshotClient client) implements AutoCloseable {
@@ -189,7 +235,8 @@ class LoopbackIT {
             node,
             proxy::apply,
             new SnapshotFile(snapshotFile),
-            new Backoff(Duration.ofMillis(20), Duration.ofMillis(200)));
+            new Backoff(Duration.ofMillis(20), Duration.ofMillis(200)),
+            ControlChannelCredentials.tls(caBundle, token, Duration.ofMillis(100)));
     Proxy p = new Proxy(proxy, client);
     closeables.add(p);
     client.start();
@@ -246,6 +293,12 @@ class LoopbackIT {
   @Test
   void yamlToOperatorToProxyToTheRightBackend(@TempDir Path dir) throws Exception {
     cluster = new MockCluster();
+    cluster.answerTokenReviews(
+        Map.of(
+            "fleet-token-of-infra-gw",
+            new MockCluster.IssuedToken(
+                "system:serviceaccount:infra:gantry-gw",
+                List.of(ControlChannelAuth.TOKEN_AUDIENCE))));
     EchoServer a = echo("a");
     EchoServer b = echo("b");
     EchoServer c = echo("c");
@@ -272,6 +325,7 @@ class LoopbackIT {
     assertThat(get(endpoints.healthPort(), "/ready")).isEqualTo("200 ok\n");
     assertThat(get(endpoints.healthPort(), "/live")).isEqualTo("200 ok\n");
 
+    mountControlCredentials(dir);
     Path snapshotFile = dir.resolve("p1/snapshot.json");
     Proxy p1 = startProxy("proxy-1", grpcPort, snapshotFile);
 

@@ -2,6 +2,7 @@ package dev.gantry.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gantry.operator.control.CaRotationPolicy;
 import dev.gantry.operator.fleet.FleetSettings;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -79,7 +80,13 @@ class OperatorCommandTest {
     Files.writeString(defaults, CHART_PROXY_DEFAULTS);
     Run r =
         parse(
-            Map.of("POD_NAME", "gantry-operator-7d9f-abcde", "POD_NAMESPACE", "gantry-system"),
+            Map.of(
+                "POD_NAME",
+                "gantry-operator-7d9f-abcde",
+                "POD_NAMESPACE",
+                "gantry-system",
+                "POD_IP",
+                "10.1.2.3"),
             "--snapshot-port=18000",
             "--snapshot-address=gantry-operator.gantry-system.svc:18000",
             "--health-port=8081",
@@ -96,7 +103,12 @@ class OperatorCommandTest {
     assertThat(o.leaseName()).isEqualTo("gantry-leader");
     assertThat(o.leaseNamespace()).isEqualTo("gantry-system");
     assertThat(o.identity()).isEqualTo("gantry-operator-7d9f-abcde");
-    assertThat(o.caSecret()).isEqualTo("gantry-ca");
+    // Secured by default: the CA lives in the operator's namespace, the pod IP is a SAN.
+    assertThat(o.control().insecure()).isFalse();
+    assertThat(o.control().caSecret()).isEqualTo("gantry-ca");
+    assertThat(o.control().caNamespace()).isEqualTo("gantry-system");
+    assertThat(o.control().podIp()).isEqualTo("10.1.2.3");
+    assertThat(o.control().policy()).isEqualTo(CaRotationPolicy.DEFAULT);
     assertThat(r.command().healthPort).isEqualTo(8081);
     assertThat(r.command().metricsPort).isEqualTo(8080);
 
@@ -112,6 +124,15 @@ class OperatorCommandTest {
     assertThat(o.proxyDefaults().rateLimit().redisUrl())
         .isEqualTo("redis://redis.gantry-system.svc:6379/0");
     assertThat(o.proxyDefaults().accessLog().sampleRatio()).isEqualTo(0.5);
+  }
+
+  @Test
+  void thePlaintextControlChannelIsOnlyEverAnExplicitFlag() {
+    Run r = parse(Map.of("POD_NAMESPACE", "edge"), "--insecure-control-channel");
+    assertThat(r.code()).isZero();
+    assertThat(r.command().options().control().insecure()).isTrue();
+    assertThat(parse(Map.of("POD_NAMESPACE", "edge")).command().options().control().insecure())
+        .isFalse();
   }
 
   @Test

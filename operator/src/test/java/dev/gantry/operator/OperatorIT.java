@@ -13,11 +13,13 @@ import static org.awaitility.Awaitility.await;
 
 import dev.gantry.model.GatewaySnapshot;
 import dev.gantry.model.endpoints.Endpoint;
+import dev.gantry.operator.control.ControlChannelOptions;
 import dev.gantry.operator.fleet.FleetResources;
 import dev.gantry.operator.testing.CountingTranslation;
 import dev.gantry.operator.testing.MockCluster;
 import dev.gantry.operator.testing.RecordingSink;
 import dev.gantry.proxy.control.Backoff;
+import dev.gantry.proxy.control.ControlChannelCredentials;
 import dev.gantry.proxy.control.SnapshotClient;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -80,13 +82,16 @@ class OperatorIT {
         GantryOperator.start(
             cluster.newClient(),
             new GantryOperator.Options(
-                new InetSocketAddress("127.0.0.1", 0),
-                "gantry-operator.gantry-system.svc:18000",
-                "gantry:test",
-                leaseNamespace,
-                identity,
-                Duration.ofSeconds(2),
-                Duration.ofMillis(50)),
+                    new InetSocketAddress("127.0.0.1", 0),
+                    "gantry-operator.gantry-system.svc:18000",
+                    "gantry:test",
+                    leaseNamespace,
+                    identity,
+                    Duration.ofSeconds(2),
+                    Duration.ofMillis(50))
+                // Leadership, status and fleets are tested here; ControlChannelIT and LoopbackIT
+                // cover the secured stream.
+                .withControl(ControlChannelOptions.insecureChannel()),
             translation);
     closeables.add(op);
     return op;
@@ -100,7 +105,8 @@ class OperatorIT {
             node,
             sink,
             null,
-            new Backoff(Duration.ofMillis(20), Duration.ofMillis(200)));
+            new Backoff(Duration.ofMillis(20), Duration.ofMillis(200)),
+            ControlChannelCredentials.insecure());
     closeables.add(c);
     c.start();
     return c;
@@ -142,9 +148,13 @@ class OperatorIT {
     startOperator(null, "op-a");
     var client = cluster.client();
     String name = "gantry-gw";
+    // The applier creates the fleet one object after the other, the PodDisruptionBudget last.
     await()
         .atMost(WAIT)
-        .until(() -> client.apps().deployments().inNamespace("infra").withName(name).get() != null);
+        .until(
+            () ->
+                client.policy().v1().podDisruptionBudget().inNamespace("infra").withName(name).get()
+                    != null);
     Gateway gw = gatewayLive();
 
     Deployment d = client.apps().deployments().inNamespace("infra").withName(name).get();
@@ -192,14 +202,10 @@ class OperatorIT {
     assertThat(container.getSecurityContext().getRunAsNonRoot()).isTrue();
     assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
     assertThat(container.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
-    assertThat(pod.getVolumes())
-        .filteredOn(v -> v.getProjected() != null)
-        .singleElement()
-        .satisfies(
-            v ->
-                assertThat(
-                        v.getProjected().getSources().get(0).getServiceAccountToken().getAudience())
-                    .isEqualTo("gantry-operator"));
+    // This operator runs --insecure-control-channel, so its fleet dials plaintext and mounts no
+    // token (FleetResourcesTest checks the secured fleet's token and CA bundle mounts).
+    assertThat(pod.getVolumes()).filteredOn(v -> v.getProjected() != null).isEmpty();
+    assertThat(container.getArgs()).contains("--insecure-control-channel");
     assertThat(pod.getVolumes())
         .filteredOn(v -> v.getEmptyDir() != null)
         .extracting(v -> v.getName())

@@ -238,4 +238,42 @@ class RateLimitPolicyIT {
     assertThat(ancestor("c-missing", "Gateway", "gw")).isNull();
     assertThat(condition("a-first", "Gateway", "gw", "Enforced").getStatus()).isEqualTo("True");
   }
+
+  @Test
+  void aPolicyRetargetedAwayFromAGatewayLosesItsEntryAndItsLimitsThereAtOnce() {
+    apply(cluster.client(), gateway("gw2", "http"));
+    GantryOperator op = startOperator();
+    RecordingSink sink = new RecordingSink();
+    SnapshotClient client = proxy(op, sink);
+    await().atMost(WAIT).until(client::isReady);
+    apply(cluster.client(), policy("a-first", "Gateway", "gw"));
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> {
+              Condition enforced = condition("a-first", "Gateway", "gw", "Enforced");
+              return enforced != null && "True".equals(enforced.getStatus());
+            });
+    assertThat(sink.current().routing().rateLimits())
+        .extracting(RateLimit::name)
+        .containsExactly("ratelimitpolicy/infra/a-first");
+
+    // Re-targeted to the other Gateway. Nothing else changes afterwards, so no unrelated
+    // reconcile of gw comes to clean up: the spec change itself must.
+    apply(cluster.client(), policy("a-first", "Gateway", "gw2"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                ancestor("a-first", "Gateway", "gw") == null
+                    && condition("a-first", "Gateway", "gw2", "Accepted") != null);
+    assertThat(condition("a-first", "Gateway", "gw2", "Accepted").getStatus()).isEqualTo("True");
+    // gw's proxies stop enforcing it too.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> sink.current().routing().rateLimits().isEmpty());
+    assertThat(live("a-first").getStatus().getAncestors())
+        .extracting(a -> a.getAncestorRef().getName())
+        .containsExactly("gw2");
+  }
 }

@@ -214,4 +214,44 @@ class LocalRateLimitIT {
     assertThat(ok.header("ratelimit")).isNull();
     assertThat(f.get(80, "a.example", "/").header("ratelimit")).isEqualTo("\"all\";r=0;t=60");
   }
+
+  @Test
+  void a429OnARouteWithACorsFilterCarriesTheCorsHeadersSoABrowserCanReadIt() {
+    RateLimit rl = RateLimits.of("rl-cors429", Scope.LOCAL, null, false, limit("all", 1, MINUTE));
+    Rule rule =
+        Snap.rule(
+                "r0",
+                List.of(
+                    new Cors(
+                        List.of("https://app.example"),
+                        true,
+                        List.of("GET"),
+                        List.of(),
+                        List.of("X-Request-Id"),
+                        60)),
+                List.of(backend("v1", 1)))
+            .withPolicies(refs("rl-cors429"));
+    f.apply(
+        f.snap()
+            .rateLimit(rl)
+            .listener("http", 80, null)
+            .route("http", "a.example", prefix("/"), rule));
+    assertThat(status("/", "Origin: https://app.example")).isEqualTo(200);
+
+    RawHttp.Response limited = f.get(80, "a.example", "/", "Origin: https://app.example");
+    assertThat(limited.status()).isEqualTo(429);
+    assertThat(limited.header("access-control-allow-origin")).isEqualTo("https://app.example");
+    assertThat(limited.header("access-control-allow-credentials")).isEqualTo("true");
+    assertThat(limited.header("vary")).isEqualTo("origin");
+    // The configured exposed headers, plus the limit's own so the page can read Retry-After.
+    assertThat(limited.header("access-control-expose-headers"))
+        .isEqualTo("X-Request-Id, RateLimit, RateLimit-Policy, Retry-After");
+    assertThat(limited.header("retry-after")).isNotNull();
+
+    // An origin the filter does not allow gets the 429 without CORS headers, as on a 200.
+    RawHttp.Response foreign = f.get(80, "a.example", "/", "Origin: https://evil.example");
+    assertThat(foreign.status()).isEqualTo(429);
+    assertThat(foreign.header("access-control-allow-origin")).isNull();
+    assertThat(foreign.header("access-control-expose-headers")).isNull();
+  }
 }

@@ -1,6 +1,10 @@
 package dev.gantry.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import java.util.Map;
 
@@ -17,15 +21,30 @@ import java.util.Map;
  * @param limits what clients may send (header count, body size, header timeout, connections, HTTP/2
  *     streams); unset = the proxy's defaults
  */
+// Bounds are CEL rules rather than @Min/@Max: those are written as floats (minimum: 0.0), which a
+// YAML round trip (Helm) turns into integers, so the chart's rendered copy would never compare
+// equal. They sit on the enclosing object (see RateLimitPolicySpec). Closed value sets are String
+// fields with @SchemaFrom an enum: the schema gets its enum, and the operator keeps plain strings.
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = "!has(self.replicas) || self.replicas >= 0",
+    message = "replicas must not be negative")
 public record GantryProxyConfigSpec(
-    Integer replicas,
-    ResourceRequirements resources,
-    ServiceSettings service,
-    Autoscaling autoscaling,
-    Image image,
-    String logLevel,
-    ProxyLimits limits) {
+    @JsonPropertyDescription("Number of proxy pods when autoscaling is disabled.") Integer replicas,
+    @JsonPropertyDescription("Compute resources of each proxy container.")
+        ResourceRequirements resources,
+    @JsonPropertyDescription("The Service in front of the proxy fleet.") ServiceSettings service,
+    @JsonPropertyDescription(
+            "HorizontalPodAutoscaler for the fleet; replaces spec.replicas when enabled.")
+        Autoscaling autoscaling,
+    @JsonPropertyDescription("Proxy container image; the operator's default image when unset.")
+        Image image,
+    @SchemaFrom(type = LogLevel.class) @JsonPropertyDescription("Log level of the proxy.")
+        String logLevel,
+    @JsonPropertyDescription(
+            "What clients may send to the Gateway's proxies; an unset field keeps the proxy's"
+                + " default (docs/security.md).")
+        ProxyLimits limits) {
 
   /** Without limits (the proxy's defaults). */
   public GantryProxyConfigSpec(
@@ -38,13 +57,44 @@ public record GantryProxyConfigSpec(
     this(replicas, resources, service, autoscaling, image, logLevel, null);
   }
 
+  /** The schema of {@code logLevel}. */
+  public enum LogLevel {
+    trace,
+    debug,
+    info,
+    warn,
+    error
+  }
+
+  /** The schema of {@code service.type}. */
+  public enum ServiceType {
+    ClusterIP,
+    NodePort,
+    LoadBalancer
+  }
+
+  /** The schema of {@code image.pullPolicy}. */
+  public enum PullPolicy {
+    Always,
+    IfNotPresent,
+    Never
+  }
+
   /**
    * @param repository e.g. {@code ghcr.io/gantry-dev/gantry-proxy}
    * @param tag a tag, or a {@code sha256:} digest (default {@code latest})
    * @param pullPolicy Always, IfNotPresent or Never (default: Kubernetes' own)
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record Image(String repository, String tag, String pullPolicy) {
+  public record Image(
+      @Size(min = 1)
+          @JsonPropertyDescription("Image repository, e.g. ghcr.io/gantry-dev/gantry-proxy.")
+          String repository,
+      @Size(min = 1) @JsonPropertyDescription("A tag, or a sha256: digest; latest when unset.")
+          String tag,
+      @SchemaFrom(type = PullPolicy.class)
+          @JsonPropertyDescription("Image pull policy; Kubernetes' default when unset.")
+          String pullPolicy) {
 
     /** An image from a reference {@code repository:tag} or {@code repository@sha256:...}. */
     public static Image of(String reference) {
@@ -73,7 +123,12 @@ public record GantryProxyConfigSpec(
    * @param annotations added to the Service, e.g. cloud load-balancer settings
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record ServiceSettings(String type, Map<String, String> annotations) {}
+  public record ServiceSettings(
+      @SchemaFrom(type = ServiceType.class)
+          @JsonPropertyDescription("Service type; LoadBalancer when unset.")
+          String type,
+      @JsonPropertyDescription("Annotations for the Service (e.g. cloud load-balancer settings).")
+          Map<String, String> annotations) {}
 
   /**
    * @param enabled false switches the HPA off (the chart's default); a block without it is on
@@ -82,11 +137,30 @@ public record GantryProxyConfigSpec(
    * @param targetCPUUtilizationPercentage average CPU target (default 70)
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
+  @ValidationRule(
+      value =
+          "!has(self.minReplicas) || !has(self.maxReplicas) || self.minReplicas <="
+              + " self.maxReplicas",
+      message = "minReplicas must not exceed maxReplicas")
+  @ValidationRule(
+      value = "!has(self.minReplicas) || self.minReplicas >= 1",
+      message = "minReplicas must be at least 1")
+  @ValidationRule(
+      value = "!has(self.maxReplicas) || self.maxReplicas >= 1",
+      message = "maxReplicas must be at least 1")
+  @ValidationRule(
+      value =
+          "!has(self.targetCPUUtilizationPercentage) || (self.targetCPUUtilizationPercentage >= 1"
+              + " && self.targetCPUUtilizationPercentage <= 100)",
+      message = "targetCPUUtilizationPercentage must be between 1 and 100")
   public record Autoscaling(
-      Boolean enabled,
-      Integer minReplicas,
-      Integer maxReplicas,
-      Integer targetCPUUtilizationPercentage) {
+      @JsonPropertyDescription("false switches the autoscaler off; a block without it is on.")
+          Boolean enabled,
+      @JsonPropertyDescription("Lower bound of replicas (default 2).") Integer minReplicas,
+      @JsonPropertyDescription("Upper bound of replicas (required when enabled).")
+          Integer maxReplicas,
+      @JsonPropertyDescription("Average CPU utilization target in percent (default 70).")
+          Integer targetCPUUtilizationPercentage) {
 
     /** True unless explicitly disabled. */
     public boolean active() {

@@ -34,6 +34,17 @@ import io.fabric8.kubernetes.api.model.Quantity;
     value =
         "!has(self.requestHeaderTimeout) || !self.requestHeaderTimeout.matches('^(0+(h|m|s|ms))+$')",
     message = "requestHeaderTimeout must be greater than zero")
+// Whole, positive byte counts only (no 0.5, 1.5Ki, 1e6), the notations `gantry proxy
+// --max-request-body` reads too. A CEL rule because the generator writes no pattern for a Quantity;
+// for an int-or-string, CEL sees an int or a string.
+@ValidationRule(
+    value =
+        "!has(self.maxRequestBodySize) || (type(self.maxRequestBodySize) == int"
+            + " ? self.maxRequestBodySize >= 1"
+            + " : self.maxRequestBodySize.matches('"
+            + ProxyLimits.BODY_SIZE_PATTERN
+            + "'))",
+    message = "maxRequestBodySize must be a positive whole number of bytes, e.g. 1048576 or 16Mi")
 public record ProxyLimits(
     @JsonPropertyDescription("Header fields per request; a request with more gets 431.")
         Integer maxRequestHeaders,
@@ -49,6 +60,9 @@ public record ProxyLimits(
         Integer maxConnections,
     @JsonPropertyDescription("HTTP/2 streams open at once per client connection.")
         Integer maxConcurrentStreams) {
+
+  /** A whole, positive number of bytes with an optional binary or decimal suffix. */
+  public static final String BODY_SIZE_PATTERN = "^0*[1-9][0-9]*(Ki|Mi|Gi|Ti|k|M|G|T)?$";
 
   /** Each field of this one where set, else the one of {@code fallback} (may be null). */
   public ProxyLimits over(ProxyLimits fallback) {

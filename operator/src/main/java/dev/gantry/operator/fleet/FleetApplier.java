@@ -35,10 +35,20 @@ public final class FleetApplier {
   private final Leadership leadership;
   private final Map<String, List<HasMetadata>> desired = new ConcurrentHashMap<>();
   private final AtomicLong writes = new AtomicLong();
+  private final List<java.util.function.Consumer<String>> beforeApply =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public FleetApplier(KubernetesClient client, Leadership leadership) {
     this.client = client;
     this.leadership = leadership;
+  }
+
+  /**
+   * Runs {@code action} with a fleet's namespace before the leader applies the fleet there: for
+   * what its pods need to find in place when they start (the control channel's CA bundle).
+   */
+  public void beforeApply(java.util.function.Consumer<String> action) {
+    beforeApply.add(action);
   }
 
   public long writes() {
@@ -54,6 +64,10 @@ public final class FleetApplier {
     desired.put(gatewayKey, objects);
     Service live = null;
     if (leadership.isLeader()) {
+      if (!objects.isEmpty()) {
+        String ns = objects.get(0).getMetadata().getNamespace();
+        beforeApply.forEach(a -> a.accept(ns));
+      }
       for (HasMetadata o : objects) {
         HasMetadata now = ensure(o);
         if (now instanceof Service s) {

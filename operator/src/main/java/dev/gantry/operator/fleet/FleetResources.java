@@ -1,5 +1,7 @@
 package dev.gantry.operator.fleet;
 
+import dev.gantry.operator.control.CaBundlePublisher;
+import dev.gantry.stream.ControlChannelAuth;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
@@ -49,18 +51,41 @@ public final class FleetResources {
   public static final String COMPONENT_LABEL = "app.kubernetes.io/component";
   public static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
   public static final int ADMIN_PORT = 9901;
-  public static final String TOKEN_AUDIENCE = "gantry-operator";
-  public static final String SNAPSHOT_DIR = "/var/lib/gantry";
-  public static final String TOKEN_DIR = "/var/run/secrets/gantry";
-
-  private final String operatorAddress;
+  public static final String TOKEN_AUDIENCE = ControlChannelAuth.TOKEN_AUDIENCE;
 
   /**
+   * The shortest lifetime the API server accepts for a projected token; the kubelet refreshes it at
+   * 80% of that, and the proxy re-reads the file on every connect.
+   */
+  public static final long TOKEN_EXPIRATION_SECONDS = 600;
+
+  public static final String SNAPSHOT_DIR = "/var/lib/gantry";
+  public static final String TOKEN_DIR = "/var/run/secrets/gantry";
+  public static final String TOKEN_FILE = TOKEN_DIR + "/token";
+  public static final String CONTROL_CA_DIR = "/etc/gantry/control-ca";
+  public static final String CONTROL_CA_FILE = CONTROL_CA_DIR + "/" + CaBundlePublisher.KEY;
+
+  private final String operatorAddress;
+  private final boolean secureControlChannel;
+
+  /**
+   * A fleet that dials the snapshot stream over TLS with its projected token.
+   *
    * @param operatorAddress {@code host:port} of the operator's snapshot service, as proxies reach
    *     it
    */
   public FleetResources(String operatorAddress) {
+    this(operatorAddress, true);
+  }
+
+  /**
+   * @param secureControlChannel false only when the operator runs {@code
+   *     --insecure-control-channel}: the proxies then dial plaintext and mount neither the CA
+   *     bundle nor a token
+   */
+  public FleetResources(String operatorAddress, boolean secureControlChannel) {
     this.operatorAddress = operatorAddress;
+    this.secureControlChannel = secureControlChannel;
   }
 
   public List<HasMetadata> desired(Gateway gateway, FleetSettings settings) {
@@ -186,14 +211,7 @@ public final class FleetResources {
             .withDrop("ALL")
             .endCapabilities()
             .endSecurityContext()
-            .withVolumeMounts(
-                new VolumeMountBuilder().withName("snapshot").withMountPath(SNAPSHOT_DIR).build(),
-                new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build(),
-                new VolumeMountBuilder()
-                    .withName("operator-token")
-                    .withMountPath(TOKEN_DIR)
-                    .withReadOnly(true)
-                    .build())
+            .withVolumeMounts(volumeMounts())
             .build();
 
     var podSpec =
@@ -231,21 +249,7 @@ public final class FleetResources {
                     .withWhenUnsatisfiable("ScheduleAnyway")
                     .withLabelSelector(podSelector)
                     .build())
-            .withVolumes(
-                new VolumeBuilder().withName("snapshot").withNewEmptyDir().endEmptyDir().build(),
-                new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build(),
-                new VolumeBuilder()
-                    .withName("operator-token")
-                    .withNewProjected()
-                    .addNewSource()
-                    .withNewServiceAccountToken()
-                    .withAudience(TOKEN_AUDIENCE)
-                    .withExpirationSeconds(3600L)
-                    .withPath("token")
-                    .endServiceAccountToken()
-                    .endSource()
-                    .endProjected()
-                    .build())
+            .withVolumes(volumes())
             .build();
 
     return new DeploymentBuilder()
@@ -371,6 +375,60 @@ public final class FleetResources {
     return new ObjectMetaBuilder(m).build();
   }
 
+  private List<io.fabric8.kubernetes.api.model.VolumeMount> volumeMounts() {
+    List<io.fabric8.kubernetes.api.model.VolumeMount> mounts = new ArrayList<>();
+    mounts.add(new VolumeMountBuilder().withName("snapshot").withMountPath(SNAPSHOT_DIR).build());
+    mounts.add(new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build());
+    if (secureControlChannel) {
+      mounts.add(
+          new VolumeMountBuilder()
+              .withName("operator-token")
+              .withMountPath(TOKEN_DIR)
+              .withReadOnly(true)
+              .build());
+      mounts.add(
+          new VolumeMountBuilder()
+              .withName("control-ca")
+              .withMountPath(CONTROL_CA_DIR)
+              .withReadOnly(true)
+              .build());
+    }
+    return mounts;
+  }
+
+  private List<io.fabric8.kubernetes.api.model.Volume> volumes() {
+    List<io.fabric8.kubernetes.api.model.Volume> volumes = new ArrayList<>();
+    volumes.add(new VolumeBuilder().withName("snapshot").withNewEmptyDir().endEmptyDir().build());
+    volumes.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build());
+    if (secureControlChannel) {
+      // The pod's only credential: a short-lived token for the snapshot stream's audience, useless
+      // against the API server (the ServiceAccount has no API token mounted and no permissions).
+      volumes.add(
+          new VolumeBuilder()
+              .withName("operator-token")
+              .withNewProjected()
+              .addNewSource()
+              .withNewServiceAccountToken()
+              .withAudience(TOKEN_AUDIENCE)
+              .withExpirationSeconds(TOKEN_EXPIRATION_SECONDS)
+              .withPath("token")
+              .endServiceAccountToken()
+              .endSource()
+              .endProjected()
+              .build());
+      // The CA bundle the operator publishes in this namespace; the kubelet updates the file in
+      // place when the CA rotates, and the proxy re-reads it.
+      volumes.add(
+          new VolumeBuilder()
+              .withName("control-ca")
+              .withNewConfigMap()
+              .withName(CaBundlePublisher.CONFIG_MAP)
+              .endConfigMap()
+              .build());
+    }
+    return volumes;
+  }
+
   /** The `gantry proxy` command line of a fleet's pods (ProxyCommand parses exactly these). */
   private java.util.List<String> proxyArgs(String ns, String gwName, FleetSettings settings) {
     java.util.List<String> args =
@@ -385,6 +443,12 @@ public final class FleetResources {
                 SNAPSHOT_DIR + "/snapshot.json",
                 "--log-level",
                 settings.logLevel()));
+    if (secureControlChannel) {
+      args.addAll(
+          java.util.List.of("--control-ca", CONTROL_CA_FILE, "--control-token-file", TOKEN_FILE));
+    } else {
+      args.add("--insecure-control-channel");
+    }
     args.addAll(ProxyShutdown.args());
     args.addAll(ProxyLimitArgs.of(settings.limits()));
     if (settings.redisUrl() != null) {

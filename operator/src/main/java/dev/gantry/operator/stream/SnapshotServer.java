@@ -1,6 +1,9 @@
 package dev.gantry.operator.stream;
 
+import dev.gantry.operator.control.ControlChannelSecurity;
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,12 +24,45 @@ public final class SnapshotServer implements AutoCloseable {
     this.service = service;
   }
 
+  /**
+   * Plaintext and unauthenticated (see {@link ControlChannelSecurity#insecure()}), without fleet
+   * Deployments: the divisor is the count of proxies connected here.
+   */
   public static SnapshotServer start(
       InetSocketAddress address, SnapshotStore store, ProxyAcks acks) {
-    SnapshotService service = new SnapshotService(store, acks);
+    return start(address, store, acks, new FleetReplicas(), ControlChannelSecurity.insecure());
+  }
+
+  /** Plaintext and unauthenticated: see {@link ControlChannelSecurity#insecure()}. */
+  public static SnapshotServer start(
+      InetSocketAddress address, SnapshotStore store, ProxyAcks acks, FleetReplicas fleet) {
+    return start(address, store, acks, fleet, ControlChannelSecurity.insecure());
+  }
+
+  /** Without fleet Deployments: the divisor is the count of proxies connected here. */
+  public static SnapshotServer start(
+      InetSocketAddress address,
+      SnapshotStore store,
+      ProxyAcks acks,
+      ControlChannelSecurity security) {
+    return start(address, store, acks, new FleetReplicas(), security);
+  }
+
+  public static SnapshotServer start(
+      InetSocketAddress address,
+      SnapshotStore store,
+      ProxyAcks acks,
+      FleetReplicas fleet,
+      ControlChannelSecurity security) {
+    SnapshotService service = new SnapshotService(store, acks, fleet, security.secured());
+    ServerServiceDefinition definition =
+        security
+            .authenticator()
+            .map(a -> ServerInterceptors.intercept(service.definition(), a))
+            .orElse(service.definition());
     Server server =
-        NettyServerBuilder.forAddress(address)
-            .addService(service.definition())
+        NettyServerBuilder.forAddress(address, security.credentials())
+            .addService(definition)
             .maxInboundMessageSize(MAX_MESSAGE_BYTES)
             // proxies keep their stream open for days; let them ping to detect dead peers
             .permitKeepAliveTime(10, TimeUnit.SECONDS)

@@ -5,6 +5,8 @@ import dev.gantry.model.stream.PartVersions;
 import dev.gantry.model.stream.SnapshotStreamContract;
 import dev.gantry.model.stream.StreamRequest;
 import dev.gantry.model.stream.StreamResponse;
+import dev.gantry.operator.control.ProxyAuthenticator;
+import dev.gantry.operator.control.ProxyIdentity;
 import dev.gantry.stream.SnapshotStreamMethod;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
@@ -16,6 +18,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -26,11 +29,11 @@ import java.util.regex.Pattern;
  * <p>Sends are coalesced under gRPC flow control: while the proxy is slow, newer snapshots replace
  * older unsent ones, so a slow proxy gets the latest state rather than a backlog.
  *
- * <p>Each response may also carry {@code readyReplicas}, the number of the Gateway's proxies
- * connected to this replica that run a full snapshot, whenever that number changed for the stream:
- * a Gateway-wide Local rate limit is divided by it, so it must follow the fleet as it scales. It is
- * at least 1, since the proxy receiving it is about to serve. With several operator replicas the
- * proxies split across them and each counts only its own (see the report in the operator README).
+ * <p>Each response may also carry {@code readyReplicas}, whenever that number changed for the
+ * stream: a Gateway-wide Local rate limit is divided by it, so it must follow the fleet as it
+ * scales. It is Gateway-wide, from the fleet Deployment's {@code status.readyReplicas}, so with
+ * several operator replicas every proxy gets the same number whichever replica it is connected to;
+ * the proxies connected here serve as a lower bound (see {@link FleetReplicas#divisor}).
  */
 public final class SnapshotService {
 
@@ -40,15 +43,34 @@ public final class SnapshotService {
 
   private final SnapshotStore store;
   private final ProxyAcks acks;
+  private final FleetReplicas fleet;
   private final LongAdder pushes = new LongAdder();
   private final Map<String, Set<ProxyStream>> streams = new ConcurrentHashMap<>();
+  private final boolean requireIdentity;
 
-  public SnapshotService(SnapshotStore store, ProxyAcks acks) {
+  /** Without authentication: every caller may receive any Gateway's snapshot. */
+  public SnapshotService(SnapshotStore store, ProxyAcks acks, FleetReplicas fleet) {
+    this(store, acks, fleet, false);
+  }
+
+  /**
+   * @param fleet the ready replicas of each Gateway's fleet Deployment (the rate-limit divisor)
+   * @param requireIdentity when true, a stream is served only if {@link
+   *     ProxyAuthenticator#IDENTITY} holds an identity that {@link ProxyIdentity#mayReceive} the
+   *     Gateway asked for; otherwise it is closed PERMISSION_DENIED before anything is sent
+   */
+  public SnapshotService(
+      SnapshotStore store, ProxyAcks acks, FleetReplicas fleet, boolean requireIdentity) {
     this.store = store;
     this.acks = acks;
-    // A proxy of the Gateway became ready or left: every stream of it may owe a new count.
-    acks.onChange(
-        gatewayKey -> streams.getOrDefault(gatewayKey, Set.of()).forEach(ProxyStream::drain));
+    this.fleet = fleet;
+    this.requireIdentity = requireIdentity;
+    // A proxy of the Gateway became ready or left, or its Deployment's ready count changed: every
+    // stream of it may owe a new count.
+    Consumer<String> recount =
+        gatewayKey -> streams.getOrDefault(gatewayKey, Set.of()).forEach(ProxyStream::drain);
+    acks.onChange(recount);
+    fleet.onChange(recount);
   }
 
   /** Responses sent to proxies so far (each carries one or more changed parts). */
@@ -63,7 +85,11 @@ public final class SnapshotService {
   }
 
   private StreamObserver<StreamRequest> open(StreamObserver<StreamResponse> responses) {
-    ProxyStream stream = new ProxyStream((ServerCallStreamObserver<StreamResponse>) responses);
+    // The handler runs in the call's context, where the authenticator left the caller's identity.
+    ProxyStream stream =
+        new ProxyStream(
+            (ServerCallStreamObserver<StreamResponse>) responses,
+            ProxyAuthenticator.IDENTITY.get());
     stream.out.setOnReadyHandler(stream::drain);
     stream.out.setOnCancelHandler(stream::close);
     return stream;
@@ -72,6 +98,7 @@ public final class SnapshotService {
   /** One proxy's stream. Its methods run on gRPC and reconciler threads, hence the locking. */
   private final class ProxyStream implements StreamObserver<StreamRequest> {
     private final ServerCallStreamObserver<StreamResponse> out;
+    private final ProxyIdentity identity;
     private String gatewayKey;
     private String nodeId;
     private Runnable unsubscribe;
@@ -80,8 +107,9 @@ public final class SnapshotService {
     private GatewaySnapshot latest;
     private boolean closed;
 
-    ProxyStream(ServerCallStreamObserver<StreamResponse> out) {
+    ProxyStream(ServerCallStreamObserver<StreamResponse> out, ProxyIdentity identity) {
       this.out = out;
+      this.identity = identity;
     }
 
     @Override
@@ -98,6 +126,24 @@ public final class SnapshotService {
                 Status.INVALID_ARGUMENT
                     .withDescription(
                         "gateway: " + request.gateway() + " (expected: namespace/name)")
+                    .asRuntimeException());
+            return;
+          }
+          if (requireIdentity && (identity == null || !identity.mayReceive(request.gateway()))) {
+            closed = true;
+            LOG.log(
+                System.Logger.Level.WARNING,
+                "refused {0}: asked for the snapshot of {1}",
+                identity,
+                request.gateway());
+            out.onError(
+                Status.PERMISSION_DENIED
+                    .withDescription(
+                        "gateway: "
+                            + request.gateway()
+                            + " (expected: the Gateway whose fleet ServiceAccount is "
+                            + identity
+                            + ")")
                     .asRuntimeException());
             return;
           }
@@ -155,7 +201,7 @@ public final class SnapshotService {
         return;
       }
       PartVersions want = PartVersions.of(latest);
-      int replicas = Math.max(1, acks.readyProxies(gatewayKey));
+      int replicas = fleet.divisor(gatewayKey, acks.readyProxies(gatewayKey));
       StreamResponse response =
           new StreamResponse(
               Objects.equals(want.routing(), sent.routing()) ? null : latest.routing(),

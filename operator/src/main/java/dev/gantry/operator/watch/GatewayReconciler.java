@@ -8,6 +8,7 @@ import dev.gantry.operator.input.GatewayInputs;
 import dev.gantry.operator.input.ObjectKeys;
 import dev.gantry.operator.input.PolicyTargets;
 import dev.gantry.operator.stream.EndpointsFastPath;
+import dev.gantry.operator.stream.FleetReplicas;
 import dev.gantry.translator.GatewayApiTranslator;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -55,12 +56,17 @@ public final class GatewayReconciler implements Reconciler<Gateway> {
   private final GatewayPipeline pipeline;
   private final InformerCaches caches;
   private final EndpointsFastPath fastPath;
+  private final FleetReplicas fleetReplicas;
 
   public GatewayReconciler(
-      GatewayPipeline pipeline, InformerCaches caches, EndpointsFastPath fastPath) {
+      GatewayPipeline pipeline,
+      InformerCaches caches,
+      EndpointsFastPath fastPath,
+      FleetReplicas fleetReplicas) {
     this.pipeline = pipeline;
     this.caches = caches;
     this.fastPath = fastPath;
+    this.fleetReplicas = fleetReplicas;
   }
 
   @Override
@@ -181,15 +187,11 @@ public final class GatewayReconciler implements Reconciler<Gateway> {
                 .build(),
             context);
 
-    var policies =
-        new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(RateLimitPolicy.class, Gateway.class)
-                .withName("ratelimitpolicies")
-                .withSecondaryToPrimaryMapper(this::gatewaysOfPolicy)
-                // Our own status writes must not bring the policy back (no self-triggered requeue).
-                .withOnUpdateFilter(GatewayReconciler::generationChanged)
-                .build(),
-            context);
+    // Our own status writes must not bring the policy back (no self-triggered requeue); a
+    // re-targeted policy also reconciles the Gateways it left.
+    var policies = new RateLimitPolicyEventSource(context, controller, this::gatewaysOfPolicy);
+
+    var deployments = new FleetDeploymentEventSource(context, fleetReplicas);
 
     var backendPolicies =
         new InformerEventSource<>(
@@ -248,7 +250,8 @@ public final class GatewayReconciler implements Reconciler<Gateway> {
         policies,
         backendPolicies,
         configMaps,
-        tlsPolicies);
+        tlsPolicies,
+        deployments);
   }
 
   /** The Gateways routing to any of these Services ({@code ns/name}). */
@@ -319,8 +322,8 @@ public final class GatewayReconciler implements Reconciler<Gateway> {
   /**
    * The Gateways the policy targets, directly or through its routes; a policy whose targets lead
    * nowhere goes to every Gateway, since each translation includes it to report TargetNotFound (see
-   * {@link dev.gantry.operator.input.GatewayInputs}). A policy that used to reach a Gateway and no
-   * longer does is cleaned up by that Gateway's next status flush, which drops our entry for it.
+   * {@link dev.gantry.operator.input.GatewayInputs}). The Gateways a re-targeted policy left are
+   * reconciled by {@link RateLimitPolicyEventSource}.
    */
   private Set<ResourceID> gatewaysOfPolicy(RateLimitPolicy p) {
     return policyGateways(

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.gantry.api.v1alpha1.GantryProxyConfigSpec;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
@@ -46,6 +47,57 @@ class FleetResourcesTest {
     Service svc = only(objects, Service.class);
     assertThat(svc.getSpec().getType()).isEqualTo("LoadBalancer");
     assertThat(svc.getSpec().getPorts()).extracting(p -> p.getPort()).containsExactly(80, 443);
+  }
+
+  @Test
+  void proxiesHoldOnlyAShortLivedStreamTokenAndTheCaBundleNoApiCredentials() {
+    List<HasMetadata> objects =
+        new FleetResources("op:18000").desired(gateway("gw"), FleetSettings.resolve(null, "img"));
+    assertThat(only(objects, ServiceAccount.class).getAutomountServiceAccountToken()).isFalse();
+    var pod = only(objects, Deployment.class).getSpec().getTemplate().getSpec();
+    assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+    assertThat(pod.getServiceAccountName()).isEqualTo("gantry-gw");
+    var token =
+        pod.getVolumes().stream()
+            .filter(v -> v.getName().equals("operator-token"))
+            .findFirst()
+            .orElseThrow()
+            .getProjected()
+            .getSources()
+            .get(0)
+            .getServiceAccountToken();
+    assertThat(token.getAudience()).isEqualTo("gantry.dev/snapshot-stream");
+    assertThat(token.getExpirationSeconds()).isEqualTo(600L);
+    assertThat(
+            pod.getVolumes().stream()
+                .filter(v -> v.getName().equals("control-ca"))
+                .findFirst()
+                .orElseThrow()
+                .getConfigMap()
+                .getName())
+        .isEqualTo("gantry-control-ca");
+    var container = pod.getContainers().get(0);
+    assertThat(container.getVolumeMounts())
+        .filteredOn(m -> m.getName().equals("operator-token") || m.getName().equals("control-ca"))
+        .allSatisfy(m -> assertThat(m.getReadOnly()).isTrue())
+        .extracting(m -> m.getMountPath())
+        .containsExactly("/var/run/secrets/gantry", "/etc/gantry/control-ca");
+    assertThat(container.getArgs())
+        .containsSequence("--control-ca", "/etc/gantry/control-ca/ca.crt")
+        .containsSequence("--control-token-file", "/var/run/secrets/gantry/token")
+        .doesNotContain("--insecure-control-channel");
+  }
+
+  @Test
+  void anInsecureOperatorsFleetDialsPlaintextAndMountsNoCredentials() {
+    List<HasMetadata> objects =
+        new FleetResources("op:18000", false)
+            .desired(gateway("gw"), FleetSettings.resolve(null, "img"));
+    var pod = only(objects, Deployment.class).getSpec().getTemplate().getSpec();
+    assertThat(pod.getVolumes()).extracting(v -> v.getName()).containsExactly("snapshot", "tmp");
+    assertThat(pod.getContainers().get(0).getArgs())
+        .contains("--insecure-control-channel")
+        .doesNotContain("--control-ca", "--control-token-file");
   }
 
   @Test

@@ -8,8 +8,10 @@ import static org.awaitility.Awaitility.await;
 
 import dev.gantry.model.GatewaySnapshot;
 import dev.gantry.model.stream.PartVersions;
+import dev.gantry.operator.control.ControlChannelSecurity;
 import dev.gantry.operator.testing.RecordingSink;
 import dev.gantry.proxy.control.Backoff;
+import dev.gantry.proxy.control.ControlChannelCredentials;
 import dev.gantry.proxy.control.SnapshotClient;
 import dev.gantry.proxy.control.SnapshotFile;
 import java.net.InetSocketAddress;
@@ -23,7 +25,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The real gRPC snapshot server and the real proxy-side SnapshotClient, over loopback. */
+/**
+ * The real gRPC snapshot server and the real proxy-side SnapshotClient, over loopback. The stream's
+ * semantics (versions, ACK/NACK, coalescing, reconnects) are what is tested here, so both ends run
+ * explicitly insecure; ControlChannelIT covers TLS and authentication.
+ */
 @Timeout(60)
 class SnapshotStreamIT {
 
@@ -61,7 +67,9 @@ class SnapshotStreamIT {
   }
 
   SnapshotServer server(SnapshotStore s, ProxyAcks a, int port) {
-    SnapshotServer server = SnapshotServer.start(new InetSocketAddress("127.0.0.1", port), s, a);
+    SnapshotServer server =
+        SnapshotServer.start(
+            new InetSocketAddress("127.0.0.1", port), s, a, ControlChannelSecurity.insecure());
     closeables.add(server);
     return server;
   }
@@ -74,7 +82,8 @@ class SnapshotStreamIT {
             node,
             sink,
             file == null ? null : new SnapshotFile(file),
-            new Backoff(Duration.ofMillis(20), Duration.ofMillis(200)));
+            new Backoff(Duration.ofMillis(20), Duration.ofMillis(200)),
+            ControlChannelCredentials.insecure());
     closeables.add(c);
     c.start();
     return c;
@@ -284,7 +293,8 @@ class SnapshotStreamIT {
             "x",
             new RecordingSink(),
             null,
-            new Backoff(Duration.ofMillis(20), Duration.ofMillis(100)));
+            new Backoff(Duration.ofMillis(20), Duration.ofMillis(100)),
+            ControlChannelCredentials.insecure());
     closeables.add(bad);
     bad.start();
     await().atMost(Duration.ofSeconds(5)).until(() -> bad.reconnects() >= 1);

@@ -57,6 +57,29 @@ final class ProxyCommand implements Callable<Integer> {
   Path snapshotFile;
 
   @Option(
+      names = "--control-ca",
+      defaultValue = ProxyControlOptions.DEFAULT_CONTROL_CA,
+      description =
+          "PEM CA bundle the operator's certificate must chain to; re-read when it changes"
+              + " (default: ${DEFAULT-VALUE}).")
+  Path controlCa;
+
+  @Option(
+      names = "--control-token-file",
+      defaultValue = ProxyControlOptions.DEFAULT_CONTROL_TOKEN_FILE,
+      description =
+          "Projected ServiceAccount token (audience gantry.dev/snapshot-stream) sent to the"
+              + " operator; re-read on every connect (default: ${DEFAULT-VALUE}).")
+  Path controlTokenFile;
+
+  @Option(
+      names = "--insecure-control-channel",
+      description =
+          "Dial the operator over plaintext without a token (the operator must run with the same"
+              + " flag). Standalone runs and tests only.")
+  boolean insecureControlChannel;
+
+  @Option(
       names = "--listen-address",
       defaultValue = "0.0.0.0",
       description = "Address every listener binds (default: ${DEFAULT-VALUE}).")
@@ -101,7 +124,8 @@ final class ProxyCommand implements Callable<Integer> {
         nodeId != null
             ? nodeId
             : System.getenv().getOrDefault("POD_NAME", InetAddress.getLocalHost().getHostName());
-    return new ProxyControlOptions(operator, gateway, id, snapshotFile);
+    return new ProxyControlOptions(
+        operator, gateway, id, snapshotFile, controlCa, controlTokenFile, insecureControlChannel);
   }
 
   @Override
@@ -164,6 +188,7 @@ final class ProxyCommand implements Callable<Integer> {
             + gateway
             + " via "
             + operator
+            + (insecureControlChannel ? " (INSECURE control channel)" : " (TLS)")
             + "; admin on "
             + adminAddress);
     CountDownLatch stopped = new CountDownLatch(1);

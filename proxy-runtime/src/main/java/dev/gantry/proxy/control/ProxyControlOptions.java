@@ -12,12 +12,27 @@ import java.util.regex.Pattern;
  * @param gateway {@code namespace/name}
  * @param nodeId this proxy's id in ACKs and the Gateway's status
  * @param snapshotFile where the last good snapshot is persisted
+ * @param controlCa the CA bundle the operator's certificate must chain to (ignored when insecure)
+ * @param controlTokenFile the projected token sent to the operator (ignored when insecure)
+ * @param insecureControlChannel plaintext and no token: standalone runs and tests only
  */
 public record ProxyControlOptions(
-    String operator, String gateway, String nodeId, Path snapshotFile) {
+    String operator,
+    String gateway,
+    String nodeId,
+    Path snapshotFile,
+    Path controlCa,
+    Path controlTokenFile,
+    boolean insecureControlChannel) {
 
   /** Matches {@code images/proxy/Dockerfile} and the fleet Deployment's emptyDir mount. */
   public static final String DEFAULT_SNAPSHOT_FILE = "/var/lib/gantry/snapshot.json";
+
+  /** Where the fleet Deployment mounts the operator's CA bundle ConfigMap. */
+  public static final String DEFAULT_CONTROL_CA = "/etc/gantry/control-ca/ca.crt";
+
+  /** Where the fleet Deployment mounts the projected, audience-bound token. */
+  public static final String DEFAULT_CONTROL_TOKEN_FILE = "/var/run/secrets/gantry/token";
 
   private static final Pattern HOST_PORT =
       Pattern.compile("[^\\s:/\\[\\]]+:\\d{1,5}|\\[[0-9a-fA-F:]+\\]:\\d{1,5}");
@@ -38,11 +53,25 @@ public record ProxyControlOptions(
     if (snapshotFile == null) {
       throw new IllegalArgumentException("--snapshot-file: null (expected: a file path)");
     }
+    if (!insecureControlChannel && (controlCa == null || controlTokenFile == null)) {
+      throw new IllegalArgumentException(
+          (controlCa == null ? "--control-ca" : "--control-token-file")
+              + ": null (expected: a file path, or --insecure-control-channel)");
+    }
   }
 
   /** A client for these options; the caller starts it and wires {@code isReady} to /ready. */
   public SnapshotClient client(SnapshotSink sink) {
     return new SnapshotClient(
-        operator, gateway, nodeId, sink, new SnapshotFile(snapshotFile), Backoff.defaults());
+        operator,
+        gateway,
+        nodeId,
+        sink,
+        new SnapshotFile(snapshotFile),
+        Backoff.defaults(),
+        insecureControlChannel
+            ? ControlChannelCredentials.insecure()
+            : ControlChannelCredentials.tls(
+                controlCa, controlTokenFile, ControlChannelCredentials.DEFAULT_CA_RELOAD));
   }
 }

@@ -11,10 +11,15 @@ import dev.gantry.model.stream.StreamRequest;
 import dev.gantry.model.stream.StreamResponse;
 import dev.gantry.stream.SnapshotStreamMethod;
 import io.grpc.CallOptions;
+import io.grpc.Channel;
 import io.grpc.ClientCall;
+import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
+import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.util.Objects;
@@ -47,6 +52,7 @@ public final class SnapshotClient implements AutoCloseable {
   private final SnapshotFile file;
   private final Backoff backoff;
   private final ManagedChannel channel;
+  private final ControlChannelCredentials credentials;
   private final ScheduledExecutorService loop;
 
   // Confined to `loop`.
@@ -61,11 +67,11 @@ public final class SnapshotClient implements AutoCloseable {
 
   private volatile boolean ready;
   private volatile int reconnects;
+  private volatile Status lastError;
 
   /**
-   * @param target the operator's gRPC address, {@code host:port}
-   * @param gatewayKey {@code namespace/name} of this proxy's Gateway
-   * @param nodeId this proxy's id (its pod name)
+   * A plaintext, unauthenticated client ({@link ControlChannelCredentials#insecure()}): for tests
+   * and standalone runs against an operator with {@code --insecure-control-channel}.
    */
   public SnapshotClient(
       String target,
@@ -74,6 +80,23 @@ public final class SnapshotClient implements AutoCloseable {
       SnapshotSink sink,
       SnapshotFile file,
       Backoff backoff) {
+    this(target, gatewayKey, nodeId, sink, file, backoff, ControlChannelCredentials.insecure());
+  }
+
+  /**
+   * @param target the operator's gRPC address, {@code host:port}
+   * @param gatewayKey {@code namespace/name} of this proxy's Gateway
+   * @param nodeId this proxy's id (its pod name)
+   * @param credentials TLS trust and token; closed with this client
+   */
+  public SnapshotClient(
+      String target,
+      String gatewayKey,
+      String nodeId,
+      SnapshotSink sink,
+      SnapshotFile file,
+      Backoff backoff,
+      ControlChannelCredentials credentials) {
     String[] parts = gatewayKey == null ? new String[0] : gatewayKey.split("/", -1);
     if (parts.length != 2 || parts[0].isEmpty() || parts[1].isEmpty()) {
       throw new IllegalArgumentException("gateway: " + gatewayKey + " (expected: namespace/name)");
@@ -84,6 +107,7 @@ public final class SnapshotClient implements AutoCloseable {
     this.sink = Objects.requireNonNull(sink, "sink");
     this.file = file;
     this.backoff = backoff;
+    this.credentials = Objects.requireNonNull(credentials, "credentials");
     this.loop =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -92,8 +116,7 @@ public final class SnapshotClient implements AutoCloseable {
               return t;
             });
     this.channel =
-        NettyChannelBuilder.forTarget(target)
-            .usePlaintext()
+        NettyChannelBuilder.forTarget(target, credentials.channelCredentials())
             .executor(loop)
             .maxInboundMessageSize(MAX_MESSAGE_BYTES)
             .keepAliveTime(30, TimeUnit.SECONDS)
@@ -120,6 +143,15 @@ public final class SnapshotClient implements AutoCloseable {
   /** How many times the stream was re-opened after it ended. */
   public int reconnects() {
     return reconnects;
+  }
+
+  /**
+   * Why the stream last ended, as a gRPC status (UNAUTHENTICATED for a refused token,
+   * PERMISSION_DENIED for another Gateway's snapshot, UNAVAILABLE for an unreachable or untrusted
+   * operator); empty until a stream ended with an error.
+   */
+  public Optional<Status> lastError() {
+    return Optional.ofNullable(lastError);
   }
 
   /** The versions the sink currently runs. */
@@ -166,7 +198,17 @@ public final class SnapshotClient implements AutoCloseable {
     pendingRouting = null;
     pendingEndpoints = null;
     pendingSecrets = null;
-    call = channel.newCall(SnapshotStreamMethod.DESCRIPTOR, CallOptions.DEFAULT);
+    Metadata headers;
+    try {
+      // Read per connect: the kubelet rotates the projected token long before it expires.
+      headers = credentials.callMetadata();
+    } catch (IOException e) {
+      scheduleReconnect(id, e);
+      return;
+    }
+    Channel authenticated =
+        ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers));
+    call = authenticated.newCall(SnapshotStreamMethod.DESCRIPTOR, CallOptions.DEFAULT);
     requests = ClientCalls.asyncBidiStreamingCall(call, new Responses(id));
     requests.onNext(new StreamRequest(gatewayKey, nodeId, PartVersions.of(applied), null));
   }
@@ -176,6 +218,9 @@ public final class SnapshotClient implements AutoCloseable {
       return;
     }
     requests = null;
+    if (cause != null) {
+      lastError = Status.fromThrowable(cause);
+    }
     long delay = backoff.nextDelayMillis();
     LOG.log(
         System.Logger.Level.INFO,
@@ -273,6 +318,7 @@ public final class SnapshotClient implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     loop.shutdownNow();
+    credentials.close();
   }
 
   /** Callbacks of one stream; a stale stream's callbacks are ignored after a reconnect. */

@@ -113,6 +113,49 @@ public final class CorsPolicy {
     response.set(HttpHeaderNames.ACCESS_CONTROL_MAX_AGE, maxAge);
   }
 
+  /** Response headers the gateway adds to its own rate-limit refusals, exposed on those. */
+  private static final List<String> REFUSAL_HEADERS =
+      List.of("RateLimit", "RateLimit-Policy", "Retry-After");
+
+  /** The CORS policy among a rule's compiled filters, or null. */
+  public static CorsPolicy of(FilterStep[] steps) {
+    for (FilterStep s : steps) {
+      if (s instanceof FilterStep.CorsStep c) {
+        return c.policy();
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Adds the CORS headers to a response the gateway answers itself before the rule's filters ran (a
+   * rate limit's 429, or its 503 when the store is down and the policy fails closed). Without them
+   * a browser hides the response from the page as an opaque network error: the page cannot tell a
+   * limit from an outage, and cannot back off. The gateway's own rate-limit headers present on the
+   * response are exposed too (none of them is CORS-safelisted), so the page can read {@code
+   * Retry-After}; they carry nothing from the upstream, so exposing them discloses nothing the
+   * configured {@code exposeHeaders} keeps hidden.
+   */
+  public void refusal(String origin, HttpHeaders response) {
+    if (!allows(origin)) {
+      return;
+    }
+    actual(origin, response);
+    List<String> expose = new ArrayList<>();
+    if (!exposeHeaders.isEmpty()) {
+      expose.add(exposeHeaders);
+    }
+    String configured = exposeHeaders.toLowerCase(Locale.ROOT);
+    for (String h : REFUSAL_HEADERS) {
+      if (response.contains(h) && !configured.contains(h.toLowerCase(Locale.ROOT))) {
+        expose.add(h);
+      }
+    }
+    if (!expose.isEmpty()) {
+      response.set(HttpHeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, String.join(", ", expose));
+    }
+  }
+
   /** Adds the CORS headers of an actual (non-preflight) response when the origin is allowed. */
   public void actual(String origin, HttpHeaders response) {
     if (!allows(origin)) {

@@ -236,6 +236,11 @@ final class HttpExchange implements UpstreamListener {
       h.set(RATELIMIT, d.rateLimit());
       h.set(HttpHeaderNames.RETRY_AFTER, d.retryAfterSeconds());
     }
+    // Limits run before the filters, so the rule's CORS filter has not seen this request yet.
+    CorsPolicy ruleCors = CorsPolicy.of(rule.filters());
+    if (ruleCors != null) {
+      ruleCors.refusal(request.headers().get(HttpHeaderNames.ORIGIN), h);
+    }
     respondLocal(d.status(), h, false);
     return false;
   }

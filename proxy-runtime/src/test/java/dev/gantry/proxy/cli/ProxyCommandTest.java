@@ -42,7 +42,10 @@ class ProxyCommandTest {
                 "gantry-operator.gantry-system.svc:18000",
                 "infra/gw",
                 "gantry-gw-abc",
-                Path.of("/var/lib/gantry/snapshot.json")));
+                Path.of("/var/lib/gantry/snapshot.json"),
+                Path.of("/etc/gantry/control-ca/ca.crt"),
+                Path.of("/var/run/secrets/gantry/token"),
+                false));
     assertThat(c.logLevel.julLevel).isEqualTo(Level.FINE);
   }
 
@@ -53,6 +56,14 @@ class ProxyCommandTest {
     assertThat(c.snapshotFile).isEqualTo(Path.of("/var/lib/gantry/snapshot.json"));
     assertThat(c.adminAddress).isEqualTo("0.0.0.0:9901");
     assertThat(c.logLevel).isEqualTo(ProxyCommand.LogLevel.info);
+    // Secured unless asked otherwise; the paths are where the fleet mounts CA bundle and token.
+    assertThat(c.insecureControlChannel).isFalse();
+    assertThat(c.controlCa).isEqualTo(Path.of("/etc/gantry/control-ca/ca.crt"));
+    assertThat(c.controlTokenFile).isEqualTo(Path.of("/var/run/secrets/gantry/token"));
+    assertThat(
+            parse("proxy", "--operator", "op:1", "--gateway", "a/b", "--insecure-control-channel")
+                .insecureControlChannel)
+        .isTrue();
   }
 
   @Test
@@ -64,8 +75,16 @@ class ProxyCommandTest {
             () -> parse("proxy", "--operator", "op:1", "--gateway", "Bad").controlOptions())
         .hasMessage("--gateway: Bad (expected: namespace/name)");
     assertThatThrownBy(
-            () -> new ProxyControlOptions("op:1", "a/b", " ", Path.of("/tmp/s.json")).nodeId())
+            () ->
+                new ProxyControlOptions(
+                        "op:1", "a/b", " ", Path.of("/tmp/s.json"), null, null, true)
+                    .nodeId())
         .hasMessage("--node-id:   (expected: non-empty, or POD_NAME/HOSTNAME set)");
+    assertThatThrownBy(
+            () ->
+                new ProxyControlOptions(
+                    "op:1", "a/b", "p", Path.of("/tmp/s.json"), null, Path.of("/t"), false))
+        .hasMessage("--control-ca: null (expected: a file path, or --insecure-control-channel)");
     assertThatThrownBy(
             () -> parse("proxy", "--operator", "op:1", "--gateway", "a/b", "--log-level", "loud"))
         .isInstanceOf(CommandLine.ParameterException.class)

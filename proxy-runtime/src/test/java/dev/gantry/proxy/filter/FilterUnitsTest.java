@@ -132,4 +132,45 @@ class FilterUnitsTest {
     }
     assertThat(n / 30_000.0).isBetween(0.32, 0.347);
   }
+
+  @Test
+  void corsHeadersOnTheGatewaysOwnRefusals() {
+    CorsPolicy p =
+        new CorsPolicy(
+            new Cors(
+                List.of("https://app.example"),
+                false,
+                List.of("GET"),
+                List.of(),
+                List.of("retry-after", "x-trace"),
+                5));
+    FilterStep[] steps = {
+      new FilterStep.RequestHeaders(
+          new HeaderOps(new HeaderModifier(List.of(), List.of(), List.of()))),
+      new FilterStep.CorsStep(p)
+    };
+    assertThat(CorsPolicy.of(steps)).isSameAs(p);
+    assertThat(CorsPolicy.of(new FilterStep[0])).isNull();
+
+    // A 429: the rate-limit headers the response has are exposed, once each.
+    HttpHeaders limited = new DefaultHttpHeaders();
+    limited.set("ratelimit", "\"all\";r=0;t=5").set("retry-after", "5");
+    p.refusal("https://app.example", limited);
+    assertThat(limited.get("access-control-allow-origin")).isEqualTo("https://app.example");
+    assertThat(limited.get("access-control-expose-headers"))
+        .isEqualTo("retry-after, x-trace, RateLimit");
+
+    // A fail-closed 503 has no rate-limit headers: only the configured exposure.
+    HttpHeaders unavailable = new DefaultHttpHeaders();
+    p.refusal("https://app.example", unavailable);
+    assertThat(unavailable.get("access-control-allow-origin")).isEqualTo("https://app.example");
+    assertThat(unavailable.get("access-control-expose-headers")).isEqualTo("retry-after, x-trace");
+
+    // An origin the filter refuses gets nothing, as on any other response.
+    HttpHeaders foreign = new DefaultHttpHeaders();
+    foreign.set("retry-after", "5");
+    p.refusal("https://evil.example", foreign);
+    assertThat(foreign.contains("access-control-allow-origin")).isFalse();
+    assertThat(foreign.contains("access-control-expose-headers")).isFalse();
+  }
 }
