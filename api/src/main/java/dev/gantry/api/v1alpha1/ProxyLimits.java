@@ -46,19 +46,23 @@ import io.fabric8.kubernetes.api.model.Quantity;
             + "'))",
     message = "maxRequestBodySize must be a positive whole number of bytes, e.g. 1048576 or 16Mi")
 public record ProxyLimits(
-    @JsonPropertyDescription("Header fields per request; a request with more gets 431.")
+    @JsonPropertyDescription(
+            "Header fields per request; a request with more gets 431 (default 100).")
         Integer maxRequestHeaders,
     @JsonPropertyDescription(
-            "Request body size, a quantity such as 16Mi or a byte count; a larger body gets 413.")
+            "Request body size, a quantity such as 16Mi or a byte count; a larger body gets 413"
+                + " (default 16Mi).")
         Quantity maxRequestBodySize,
     @Pattern(RateLimitPolicySpec.DURATION_PATTERN)
         @JsonPropertyDescription(
             "Time to receive a complete request head, a GEP-2257 duration such as 30s; slower"
-                + " clients get 408.")
+                + " clients get 408 (default 30s).")
         String requestHeaderTimeout,
-    @JsonPropertyDescription("Open client connections per proxy pod; more are closed at accept.")
+    @JsonPropertyDescription(
+            "Open client connections per proxy pod; more are closed at accept (default"
+                + " 50000).")
         Integer maxConnections,
-    @JsonPropertyDescription("HTTP/2 streams open at once per client connection.")
+    @JsonPropertyDescription("HTTP/2 streams open at once per client connection (default 250).")
         Integer maxConcurrentStreams) {
 
   /** A whole, positive number of bytes with an optional binary or decimal suffix. */
