@@ -368,7 +368,12 @@ class HelmChartTest {
           .as(r)
           .isTrue();
     }
-    for (String r : List.of("gatewayclasses/status", "gateways/status", "httproutes/status")) {
+    for (String r :
+        List.of(
+            "gatewayclasses/status",
+            "gateways/status",
+            "httproutes/status",
+            "backendtlspolicies/status")) {
       assertThat(granted.allows("gateway.networking.k8s.io", r, "update", "patch")).as(r).isTrue();
     }
     assertThat(granted.allows("gateway.networking.k8s.io", "gatewayclasses/finalizers", "update"))
@@ -401,6 +406,9 @@ class HelmChartTest {
           .isFalse();
       assertThat(granted.allowsAny("gateway.networking.k8s.io", "gateways", verb))
           .as("gateways " + verb)
+          .isFalse();
+      assertThat(granted.allowsAny("gateway.networking.k8s.io", "backendtlspolicies", verb))
+          .as("backendtlspolicies " + verb)
           .isFalse();
     }
     assertThat(granted.groups())
@@ -443,12 +451,13 @@ class HelmChartTest {
     Role role = objects.typed(objects.single("Role"), Role.class);
     assertThat(role.getMetadata().getNamespace()).isEqualTo(NAMESPACE);
     Permissions granted = Permissions.of(role.getRules());
-    // JOSDK's start-up check wants create, update and get on leases in ONE rule.
+    // JOSDK's start-up check wants create, update and get on leases in ONE rule; Fabric8's
+    // LeaderElector renews with patch.
     assertThat(role.getRules())
         .anySatisfy(
             r -> {
               assertThat(r.getResources()).containsExactly("leases");
-              assertThat(r.getVerbs()).contains("create", "update", "get");
+              assertThat(r.getVerbs()).contains("create", "update", "get", "patch");
             });
     assertThat(granted.allows("", "secrets", "create")).isTrue();
     assertThat(role.getRules())

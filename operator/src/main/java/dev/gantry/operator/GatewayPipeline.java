@@ -139,7 +139,8 @@ public final class GatewayPipeline {
                 : translated.routing().rateLimits().stream()
                     .map(dev.gantry.model.routing.RateLimit::name)
                     .collect(java.util.stream.Collectors.toUnmodifiableSet()),
-            result.backendPolicies()));
+            result.backendPolicies(),
+            result.backendTlsPolicies()));
     flusher.gateway(key);
     for (GatewayClass c : result.gatewayClasses()) {
       writer.gatewayClassTranslated(c);

@@ -50,6 +50,13 @@ final class OperatorCommand implements Callable<Integer> {
   int snapshotPort;
 
   @Option(
+      names = "--bind-address",
+      description =
+          "Address the snapshot, health and metrics ports bind (default: every interface; the E2E"
+              + " tier binds 127.0.0.1 so nothing it starts listens beyond loopback).")
+  String bindAddress;
+
+  @Option(
       names = "--snapshot-address",
       description =
           "HOST:PORT proxies are told to dial (default: gantry-operator.$POD_NAMESPACE.svc:"
@@ -130,7 +137,9 @@ final class OperatorCommand implements Callable<Integer> {
     ProxyDefaults defaults =
         proxyDefaults == null ? ProxyDefaults.builtIn() : ProxyDefaults.read(proxyDefaults);
     return new GantryOperator.Options(
-        new InetSocketAddress(snapshotPort),
+        bindAddress == null
+            ? new InetSocketAddress(snapshotPort)
+            : new InetSocketAddress(bindAddress, snapshotPort),
         advertise,
         null,
         leaseNamespace != null ? leaseNamespace : podNamespace,
@@ -166,8 +175,8 @@ final class OperatorCommand implements Callable<Integer> {
     GantryOperator operator = GantryOperator.start(client, options);
     OperatorEndpoints endpoints =
         OperatorEndpoints.start(
-            new InetSocketAddress(healthPort),
-            new InetSocketAddress(metricsPort),
+            new InetSocketAddress(options.grpcAddress().getAddress(), healthPort),
+            new InetSocketAddress(options.grpcAddress().getAddress(), metricsPort),
             operator::isReady,
             operator::isLive,
             operator.metrics());

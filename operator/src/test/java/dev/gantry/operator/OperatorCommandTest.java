@@ -75,6 +75,18 @@ class OperatorCommandTest {
   }
 
   @Test
+  void bindAddressKeepsTheSnapshotPortOnThatAddress() {
+    Run r =
+        parse(
+            Map.of("POD_NAMESPACE", "gantry-system"),
+            "--bind-address=127.0.0.1",
+            "--snapshot-port=18123");
+    assertThat(r.code()).isZero();
+    assertThat(r.command().options().grpcAddress())
+        .isEqualTo(new InetSocketAddress("127.0.0.1", 18123));
+  }
+
+  @Test
   void acceptsExactlyTheChartsArguments(@TempDir Path dir) throws Exception {
     Path defaults = dir.resolve("proxy-defaults.yaml");
     Files.writeString(defaults, CHART_PROXY_DEFAULTS);

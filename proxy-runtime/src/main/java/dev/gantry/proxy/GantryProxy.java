@@ -2,6 +2,7 @@ package dev.gantry.proxy;
 
 import dev.gantry.model.GatewaySnapshot;
 import dev.gantry.proxy.metrics.ProxyMetrics;
+import dev.gantry.proxy.observe.Observability;
 import dev.gantry.proxy.ratelimit.RateLimitEngine;
 import dev.gantry.proxy.route.CompiledConfig;
 import dev.gantry.proxy.route.ConfigCompiler;
@@ -11,6 +12,8 @@ import dev.gantry.proxy.server.ProxyChannelInitializer;
 import dev.gantry.proxy.server.ProxyHandler;
 import dev.gantry.proxy.server.ProxyRuntime;
 import dev.gantry.proxy.server.Transport;
+import dev.gantry.proxy.tls.TlsContextFactory;
+import dev.gantry.proxy.upstream.UpstreamRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
@@ -45,6 +48,7 @@ public final class GantryProxy implements AutoCloseable {
   private final ProxyRuntime runtime;
   private final ConfigCompiler compiler;
   private final RateLimitEngine rateLimits;
+  private final UpstreamRegistry upstreams;
   private final Map<Integer, Channel> bound = new HashMap<>();
   private volatile GatewaySnapshot current;
   private volatile long reloads;
@@ -52,20 +56,37 @@ public final class GantryProxy implements AutoCloseable {
   private volatile boolean draining;
   private CompletableFuture<DrainReport> drained;
 
-  private GantryProxy(ProxySettings settings) {
+  private GantryProxy(ProxySettings settings, Observability observability) {
     this.settings = settings;
     this.transport = Transport.best();
     this.bossGroup = transport.newGroup(1, "gantry-accept");
     this.workerGroup = transport.newGroup(settings.eventLoopThreads(), "gantry-io");
     ProxyMetrics metrics = new ProxyMetrics(settings.registry(), settings.gatewayLabel());
-    this.runtime = new ProxyRuntime(metrics, transport);
+    this.runtime = new ProxyRuntime(metrics, transport, observability);
     this.rateLimits =
         new RateLimitEngine(settings.rateLimits(), settings.registry(), settings.gatewayLabel());
-    this.compiler = new ConfigCompiler(settings.registry(), settings.gatewayLabel(), rateLimits);
+    this.upstreams = new UpstreamRegistry(settings.registry(), settings.gatewayLabel(), transport);
+    upstreams.probeLoops(workerGroup);
+    this.compiler =
+        new ConfigCompiler(
+            settings.registry(),
+            settings.gatewayLabel(),
+            rateLimits,
+            new TlsContextFactory(),
+            upstreams);
   }
 
   public static GantryProxy start(ProxySettings settings) {
-    GantryProxy p = new GantryProxy(settings);
+    return start(settings, Observability.disabled());
+  }
+
+  /**
+   * A proxy that logs requests and exports spans through {@code observability}, which the caller
+   * owns (one per process, shared by the proxies of a standalone folder) and closes after the
+   * proxy.
+   */
+  public static GantryProxy start(ProxySettings settings, Observability observability) {
+    GantryProxy p = new GantryProxy(settings, observability);
     LOG.info(() -> "Gantry proxy started (transport " + p.transport.name() + ")");
     return p;
   }
@@ -98,6 +119,8 @@ public final class GantryProxy implements AutoCloseable {
     bound.putAll(added);
     CompiledConfig previous = runtime.config();
     runtime.swap(compiled);
+    // Probers for the new clusters start, state of endpoints no cluster lists any more goes.
+    upstreams.activate(compiled.clusters().values());
     current = snapshot;
     reloads++;
     runtime.metrics().configApplied(snapshot.version());
@@ -115,6 +138,9 @@ public final class GantryProxy implements AutoCloseable {
       Set<String> gone = routeNames(previous);
       gone.removeAll(routeNames(compiled));
       runtime.metrics().removeRoutes(gone);
+      Set<String> goneClusters = new HashSet<>(previous.clusters().keySet());
+      goneClusters.removeAll(compiled.clusters().keySet());
+      runtime.metrics().removeClusters(goneClusters);
     }
   }
 
@@ -206,6 +232,11 @@ public final class GantryProxy implements AutoCloseable {
   /** The number of open downstream connections. */
   public long activeConnections() {
     return runtime.metrics().activeConnections().get();
+  }
+
+  /** Process-wide endpoint state: health, ejections, load (for tests and the admin view). */
+  public UpstreamRegistry upstreams() {
+    return upstreams;
   }
 
   public ProxySettings settings() {
@@ -315,6 +346,7 @@ public final class GantryProxy implements AutoCloseable {
           () ->
               "drain" + gw + " 3/4: drain timeout; cutting " + left + " after " + waitedMs + " ms");
     }
+    upstreams.close(); // health probes stop before the event loops they run on
     runtime.downstreamChannels().close().awaitUninterruptibly(1, TimeUnit.SECONDS);
     runtime.upstreamChannels().close().awaitUninterruptibly(1, TimeUnit.SECONDS);
     try {

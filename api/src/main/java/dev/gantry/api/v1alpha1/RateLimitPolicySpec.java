@@ -72,8 +72,11 @@ public record RateLimitPolicySpec(
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record LimitSpec(
+      // maxLength (the pattern's own bound, which the API server's CEL cost estimator does not
+      // read) keeps the "limit names must be unique" rule within the real API server's budget.
       @Required
           @Pattern("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
+          @Size(max = 63)
           @JsonPropertyDescription("Unique within the policy; a DNS label.")
           String name,
       @Required
@@ -105,8 +108,11 @@ public record RateLimitPolicySpec(
       message = "requests must be between 1 and 1000000000")
   public record RateSpec(
       @Required @JsonPropertyDescription("Requests per window.") Long requests,
+      // maxLength = the longest string DURATION_PATTERN allows (4 x 7): without it a real API
+      // server refuses the CRD, estimating the "per" regex rule on an unbounded string.
       @Required
           @Pattern(DURATION_PATTERN)
+          @Size(max = 28)
           @JsonPropertyDescription("The window, a GEP-2257 duration such as 1s, 1m or 1h30m.")
           String per) {}
 

@@ -455,6 +455,19 @@ public final class FleetResources {
       args.add("--redis-url");
       args.add(settings.redisUrl());
     }
+    if (settings.accessLog() != null) {
+      args.add("--access-log");
+      args.add(settings.accessLog().enabled() ? "json" : "off");
+      args.add("--access-log-sample");
+      args.add(Double.toString(settings.accessLog().sampleRatio()));
+    }
+    var tracing = settings.tracing();
+    if (tracing != null && tracing.otlpEndpoint() != null && !tracing.otlpEndpoint().isBlank()) {
+      args.add("--otlp-endpoint");
+      args.add(tracing.otlpEndpoint());
+      args.add("--trace-sample-ratio");
+      args.add(Double.toString(tracing.samplingRatio()));
+    }
     return args;
   }
 }

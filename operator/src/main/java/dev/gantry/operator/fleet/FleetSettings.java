@@ -19,6 +19,8 @@ public record FleetSettings(
     String logLevel,
     String imagePullPolicy,
     String redisUrl,
+    ProxyDefaults.AccessLog accessLog,
+    ProxyDefaults.Tracing tracing,
     ProxyLimits limits) {
 
   public static final int DEFAULT_REPLICAS = 2;
@@ -29,23 +31,31 @@ public record FleetSettings(
         spec,
         new GantryProxyConfigSpec(
             null, null, null, null, GantryProxyConfigSpec.Image.of(defaultImage), null),
+        null,
+        null,
         null);
   }
 
   /**
    * The GantryProxyConfig over the operator's defaults; the defaults' {@code rateLimit.redisUrl} is
    * the store every fleet's proxies use for Global rate limits (one Redis per installation, set in
-   * the chart's values).
+   * the chart's values), and their {@code accessLog} and {@code tracing} apply to every fleet.
    */
   public static FleetSettings resolve(GantryProxyConfigSpec spec, ProxyDefaults defaults) {
     return resolve(
         spec,
         defaults.spec(),
-        defaults.rateLimit() == null ? null : defaults.rateLimit().redisUrl());
+        defaults.rateLimit() == null ? null : defaults.rateLimit().redisUrl(),
+        defaults.accessLog(),
+        defaults.tracing());
   }
 
   private static FleetSettings resolve(
-      GantryProxyConfigSpec spec, GantryProxyConfigSpec defaults, String redisUrl) {
+      GantryProxyConfigSpec spec,
+      GantryProxyConfigSpec defaults,
+      String redisUrl,
+      ProxyDefaults.AccessLog accessLog,
+      ProxyDefaults.Tracing tracing) {
     GantryProxyConfigSpec none = new GantryProxyConfigSpec(null, null, null, null, null, null);
     GantryProxyConfigSpec s = spec == null ? none : spec;
     GantryProxyConfigSpec d = defaults == null ? none : defaults;
@@ -68,6 +78,8 @@ public record FleetSettings(
         first(s.logLevel(), d.logLevel(), "info"),
         first(pullPolicy(s.image()), pullPolicy(d.image()), null),
         redisUrl == null || redisUrl.isBlank() ? null : redisUrl,
+        accessLog,
+        tracing,
         // Field by field, like the rest: a GantryProxyConfig raising only the body size keeps the
         // installation's header limit.
         s.limits() != null ? s.limits().over(d.limits()) : d.limits());

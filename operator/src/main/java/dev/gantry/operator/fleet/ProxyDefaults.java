@@ -48,7 +48,7 @@ public record ProxyDefaults(
   public record AccessLog(boolean enabled, double sampleRatio) {}
 
   /**
-   * @param otlpEndpoint OTLP/gRPC endpoint; empty disables tracing
+   * @param otlpEndpoint OTLP/HTTP (protobuf) receiver URL; empty disables span export
    * @param samplingRatio fraction of traces sampled, 0.0 to 1.0
    */
   public record Tracing(String otlpEndpoint, double samplingRatio) {}

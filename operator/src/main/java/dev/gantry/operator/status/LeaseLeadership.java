@@ -3,10 +3,13 @@ package dev.gantry.operator.status;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElector;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Leader election on a coordination.k8s.io Lease, using Fabric8's elector (the same one JOSDK
@@ -21,7 +24,11 @@ public final class LeaseLeadership implements Leadership, AutoCloseable {
   private static final System.Logger LOG = System.getLogger(LeaseLeadership.class.getName());
 
   private final AtomicBoolean leader = new AtomicBoolean();
-  private final CompletableFuture<?> running;
+  private final AtomicReference<CompletableFuture<?>> running = new AtomicReference<>();
+  private final LeaderElector elector;
+  private final String identity;
+  private final Duration retry;
+  private volatile boolean closed;
 
   /**
    * @param onStartLeading run when this replica becomes leader (e.g. flush pending statuses)
@@ -35,7 +42,9 @@ public final class LeaseLeadership implements Leadership, AutoCloseable {
       Runnable onStartLeading) {
     Duration renew = leaseDuration.multipliedBy(2).dividedBy(3);
     Duration retry = leaseDuration.dividedBy(5);
-    this.running =
+    this.identity = identity;
+    this.retry = retry;
+    this.elector =
         client
             .leaderElector()
             .withConfig(
@@ -60,8 +69,33 @@ public final class LeaseLeadership implements Leadership, AutoCloseable {
                             newLeader ->
                                 LOG.log(System.Logger.Level.INFO, "leader is {0}", newLeader)))
                     .build())
-            .build()
-            .start();
+            .build();
+    campaign();
+  }
+
+  /**
+   * Runs the elector, and runs it again whenever it ends while this replica is open: Fabric8's
+   * elector ends for good once its leader misses the renew deadline (an API server restart or
+   * outage longer than that), so without this a replica that lost the Lease once never stood again,
+   * and with every replica in that state no one wrote status (found by the E2E tier).
+   */
+  private void campaign() {
+    if (closed) {
+      return;
+    }
+    CompletableFuture<?> f = elector.start();
+    running.set(f);
+    f.whenComplete(
+        (ignored, error) -> {
+          if (!closed) {
+            LOG.log(
+                System.Logger.Level.INFO,
+                "{0} stands for the Lease again after losing it",
+                identity);
+            CompletableFuture.delayedExecutor(retry.toMillis(), TimeUnit.MILLISECONDS)
+                .execute(this::campaign);
+          }
+        });
   }
 
   @Override
@@ -72,7 +106,11 @@ public final class LeaseLeadership implements Leadership, AutoCloseable {
   /** Gives up the lease (released, so a follower takes over without waiting for it to expire). */
   @Override
   public void close() {
-    running.cancel(true);
+    closed = true;
+    CompletableFuture<?> f = running.get();
+    if (f != null) {
+      f.cancel(true);
+    }
     leader.set(false);
   }
 }

@@ -1,13 +1,14 @@
 package dev.gantry.operator.status;
 
 import dev.gantry.api.v1alpha1.BackendPolicy;
-import dev.gantry.api.v1alpha1.BackendPolicySpec;
 import dev.gantry.api.v1alpha1.RateLimitPolicy;
-import dev.gantry.api.v1alpha1.RateLimitPolicySpec;
 import dev.gantry.operator.input.ObjectKeys;
 import dev.gantry.operator.input.ResourceCaches;
 import dev.gantry.operator.stream.ProxyAcks;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicyBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
@@ -43,7 +44,8 @@ import java.util.function.Function;
 
 /**
  * The one place that writes {@code .status}: GatewayClasses, Gateways, our entries of HTTPRoute
- * {@code status.parents} and of RateLimitPolicy and BackendPolicy {@code status.ancestors}.
+ * {@code status.parents} and of RateLimitPolicy, BackendPolicy and BackendTLSPolicy {@code
+ * status.ancestors}.
  *
  * <p>It keeps the last computed (desired) statuses, so that it can write them again when this
  * replica becomes leader or when proxies ACK, and writes an object only if the desired status
@@ -75,6 +77,7 @@ public final class StatusWriter {
    * @param routingVersion the routing version published for it (null if none)
    * @param rateLimits the names of the rate limits that routing version carries
    * @param backendPolicies the BackendPolicies of its input with their computed status
+   * @param backendTlsPolicies the BackendTLSPolicies of its input with their computed status
    */
   public record DesiredGateway(
       Gateway gateway,
@@ -83,12 +86,34 @@ public final class StatusWriter {
       List<RateLimitPolicy> policies,
       String routingVersion,
       Set<String> rateLimits,
-      List<BackendPolicy> backendPolicies) {
+      List<BackendPolicy> backendPolicies,
+      List<BackendTLSPolicy> backendTlsPolicies) {
 
     public DesiredGateway {
       policies = policies == null ? List.of() : policies;
       rateLimits = rateLimits == null ? Set.of() : rateLimits;
       backendPolicies = backendPolicies == null ? List.of() : backendPolicies;
+      backendTlsPolicies = backendTlsPolicies == null ? List.of() : backendTlsPolicies;
+    }
+
+    /** A Gateway without BackendTLSPolicies. */
+    public DesiredGateway(
+        Gateway gateway,
+        List<HTTPRoute> routes,
+        List<GatewayStatusAddress> addresses,
+        List<RateLimitPolicy> policies,
+        String routingVersion,
+        Set<String> rateLimits,
+        List<BackendPolicy> backendPolicies) {
+      this(
+          gateway,
+          routes,
+          addresses,
+          policies,
+          routingVersion,
+          rateLimits,
+          backendPolicies,
+          List.of());
     }
 
     /** A Gateway without BackendPolicies. */
@@ -99,13 +124,13 @@ public final class StatusWriter {
         List<RateLimitPolicy> policies,
         String routingVersion,
         Set<String> rateLimits) {
-      this(gateway, routes, addresses, policies, routingVersion, rateLimits, List.of());
+      this(gateway, routes, addresses, policies, routingVersion, rateLimits, List.of(), List.of());
     }
 
     /** A Gateway without policies. */
     public DesiredGateway(
         Gateway gateway, List<HTTPRoute> routes, List<GatewayStatusAddress> addresses) {
-      this(gateway, routes, addresses, List.of(), null, Set.of(), List.of());
+      this(gateway, routes, addresses, List.of(), null, Set.of(), List.of(), List.of());
     }
   }
 
@@ -114,35 +139,59 @@ public final class StatusWriter {
    *
    * @param computed the policies of this kind in a Gateway's last translation
    * @param cached every policy of this kind in the informer cache
-   * @param blank a new, empty object of the kind (the status update is built on it)
+   * @param status reads an object's status: our CustomResources and the Gateway API's
+   *     BackendTLSPolicy share {@link PolicyStatus} but no common type that declares it
+   * @param withStatus the object to write: the live object with the given status
    * @param inRouting for kinds with an {@code Enforced} condition: whether the Gateway's published
    *     routing version contains the policy; {@code null} for kinds without one
    */
-  private record PolicyKind<S, T extends CustomResource<S, PolicyStatus>>(
+  private record PolicyKind<T extends HasMetadata>(
       Class<T> type,
       Function<DesiredGateway, List<T>> computed,
       java.util.function.Supplier<List<T>> cached,
-      java.util.function.Supplier<T> blank,
+      Function<T, PolicyStatus> status,
+      java.util.function.BiFunction<T, PolicyStatus, T> withStatus,
       java.util.function.BiPredicate<DesiredGateway, T> inRouting) {}
 
-  private final PolicyKind<RateLimitPolicySpec, RateLimitPolicy> rateLimitPolicies =
+  /** The live custom resource with {@code status} set, built on a fresh object of its class. */
+  private static <S, T extends CustomResource<S, PolicyStatus>> T customResourceWithStatus(
+      java.util.function.Supplier<T> blank, T live, PolicyStatus status) {
+    T update = blank.get();
+    update.setMetadata(live.getMetadata());
+    update.setSpec(live.getSpec());
+    update.setStatus(status);
+    return update;
+  }
+
+  private final PolicyKind<RateLimitPolicy> rateLimitPolicies =
       new PolicyKind<>(
           RateLimitPolicy.class,
           DesiredGateway::policies,
           () -> caches().rateLimitPolicies(),
-          RateLimitPolicy::new,
+          RateLimitPolicy::getStatus,
+          (live, status) -> customResourceWithStatus(RateLimitPolicy::new, live, status),
           (desired, p) ->
               desired
                   .rateLimits()
                   .contains(
                       dev.gantry.translator.ratelimit.RateLimitPolicyTranslator.modelName(p)));
 
-  private final PolicyKind<BackendPolicySpec, BackendPolicy> backendPolicies =
+  private final PolicyKind<BackendPolicy> backendPolicies =
       new PolicyKind<>(
           BackendPolicy.class,
           DesiredGateway::backendPolicies,
           () -> caches().backendPolicies(),
-          BackendPolicy::new,
+          BackendPolicy::getStatus,
+          (live, status) -> customResourceWithStatus(BackendPolicy::new, live, status),
+          null);
+
+  private final PolicyKind<BackendTLSPolicy> backendTlsPolicies =
+      new PolicyKind<>(
+          BackendTLSPolicy.class,
+          DesiredGateway::backendTlsPolicies,
+          () -> caches().backendTlsPolicies(),
+          BackendTLSPolicy::getStatus,
+          (live, status) -> new BackendTLSPolicyBuilder(live).withStatus(status).build(),
           null);
 
   private record SeenVersion(String version, Instant at) {}
@@ -279,6 +328,7 @@ public final class StatusWriter {
     boolean[] retry = new boolean[1];
     retry[0] = flushPolicies(gatewayKey, desired, rateLimitPolicies);
     retry[0] |= flushPolicies(gatewayKey, desired, backendPolicies);
+    retry[0] |= flushPolicies(gatewayKey, desired, backendTlsPolicies);
     if (desired.gateway() == null) {
       return retry[0] ? Flush.RETRY_LATER : Flush.DONE;
     }
@@ -441,7 +491,7 @@ public final class StatusWriter {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // GEP-713 policies (RateLimitPolicy, BackendPolicy)
+  // GEP-713 policies (RateLimitPolicy, BackendPolicy, BackendTLSPolicy)
 
   /**
    * Writes our {@code status.ancestors} entries for this Gateway (and the entries of targets that
@@ -449,8 +499,8 @@ public final class StatusWriter {
    * the last translation, and removes our entry for this Gateway from policies that no longer
    * concern it. Returns true when some Enforced verdict waits for ACKs within the grace period.
    */
-  private <S, T extends CustomResource<S, PolicyStatus>> boolean flushPolicies(
-      String gatewayKey, DesiredGateway desired, PolicyKind<S, T> kind) {
+  private <T extends HasMetadata> boolean flushPolicies(
+      String gatewayKey, DesiredGateway desired, PolicyKind<T> kind) {
     Map<String, T> computed = new LinkedHashMap<>();
     for (T p : kind.computed().apply(desired)) {
       computed.put(ObjectKeys.key(p), p);
@@ -458,10 +508,11 @@ public final class StatusWriter {
     List<String> keys = new ArrayList<>(computed.keySet());
     for (T p : kind.cached().get()) {
       String k = ObjectKeys.key(p);
+      PolicyStatus status = kind.status().apply(p);
       boolean carriesOurs =
-          p.getStatus() != null
-              && p.getStatus().getAncestors() != null
-              && p.getStatus().getAncestors().stream()
+          status != null
+              && status.getAncestors() != null
+              && status.getAncestors().stream()
                   .anyMatch(a -> isOursFor(a, gatewayKey, p.getMetadata().getNamespace()));
       if (!computed.containsKey(k) && carriesOurs) {
         keys.add(k);
@@ -480,21 +531,17 @@ public final class StatusWriter {
               retry[0] = true;
               return null;
             }
-            if (OrderInsensitive.same(merged, live.getStatus())) {
+            if (OrderInsensitive.same(merged, kind.status().apply(live))) {
               return null;
             }
-            T update = kind.blank().get();
-            update.setMetadata(live.getMetadata());
-            update.setSpec(live.getSpec());
-            update.setStatus(merged);
-            return update;
+            return kind.withStatus().apply(live, merged);
           });
     }
     return retry[0];
   }
 
-  private static <S, T extends CustomResource<S, PolicyStatus>> T cachedPolicy(
-      PolicyKind<S, T> kind, String namespace, String name) {
+  private static <T extends HasMetadata> T cachedPolicy(
+      PolicyKind<T> kind, String namespace, String name) {
     return kind.cached().get().stream()
         .filter(
             p ->
@@ -509,13 +556,14 @@ public final class StatusWriter {
    * computed ones, Enforced decided from the ACKs for kinds that have it; null while an Enforced
    * verdict is in its grace period.
    */
-  private <S, T extends CustomResource<S, PolicyStatus>> PolicyStatus mergeAncestors(
-      String gatewayKey, DesiredGateway desired, PolicyKind<S, T> kind, T computed, T live) {
+  private <T extends HasMetadata> PolicyStatus mergeAncestors(
+      String gatewayKey, DesiredGateway desired, PolicyKind<T> kind, T computed, T live) {
     String ns = live.getMetadata().getNamespace();
+    PolicyStatus liveStatus = kind.status().apply(live);
     List<PolicyAncestorStatus> liveAncestors =
-        live.getStatus() == null || live.getStatus().getAncestors() == null
+        liveStatus == null || liveStatus.getAncestors() == null
             ? List.of()
-            : live.getStatus().getAncestors();
+            : liveStatus.getAncestors();
     List<PolicyAncestorStatus> out = new ArrayList<>();
     for (PolicyAncestorStatus a : liveAncestors) {
       boolean replaced =
@@ -524,13 +572,12 @@ public final class StatusWriter {
         out.add(a);
       }
     }
-    if (computed == null || computed.getStatus() == null) {
+    PolicyStatus computedStatus = computed == null ? null : kind.status().apply(computed);
+    if (computedStatus == null) {
       return new PolicyStatus(out);
     }
     List<PolicyAncestorStatus> ancestors =
-        computed.getStatus().getAncestors() == null
-            ? List.of()
-            : computed.getStatus().getAncestors();
+        computedStatus.getAncestors() == null ? List.of() : computedStatus.getAncestors();
     for (PolicyAncestorStatus a : ancestors) {
       boolean forThisGateway = isOursFor(a, gatewayKey, ns);
       if (!forThisGateway && !isOursForNoGateway(a, ns)) {

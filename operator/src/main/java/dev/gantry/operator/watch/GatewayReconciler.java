@@ -220,8 +220,7 @@ public final class GatewayReconciler implements Reconciler<Gateway> {
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(BackendTLSPolicy.class, Gateway.class)
                 .withName("backendtlspolicies")
-                .withSecondaryToPrimaryMapper(
-                    p -> gatewaysOfServices(dev.gantry.operator.input.TlsInputs.targetServices(p)))
+                .withSecondaryToPrimaryMapper(this::gatewaysOfTlsPolicy)
                 .withOnUpdateFilter(GatewayReconciler::generationChanged)
                 .build(),
             context);
@@ -252,6 +251,26 @@ public final class GatewayReconciler implements Reconciler<Gateway> {
         configMaps,
         tlsPolicies,
         deployments);
+  }
+
+  /**
+   * The Gateways routing to the policy's Services, plus those our {@code status.ancestors} names: a
+   * policy re-targeted away from a Gateway must reach that Gateway too, whose status flush then
+   * removes its stale entry.
+   */
+  private Set<ResourceID> gatewaysOfTlsPolicy(BackendTLSPolicy p) {
+    Set<ResourceID> out = gatewaysOfServices(dev.gantry.operator.input.TlsInputs.targetServices(p));
+    if (p.getStatus() != null && p.getStatus().getAncestors() != null) {
+      for (var a : p.getStatus().getAncestors()) {
+        if (GatewayApiTranslator.CONTROLLER_NAME.equals(a.getControllerName())) {
+          String k = ObjectKeys.gatewayKey(a.getAncestorRef(), p.getMetadata().getNamespace());
+          if (k != null) {
+            out.addAll(toIds(Set.of(k)));
+          }
+        }
+      }
+    }
+    return out;
   }
 
   /** The Gateways routing to any of these Services ({@code ns/name}). */

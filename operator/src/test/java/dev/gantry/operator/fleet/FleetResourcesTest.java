@@ -101,6 +101,49 @@ class FleetResourcesTest {
   }
 
   @Test
+  void theChartsAccessLogAndTracingReachTheProxyPods() throws Exception {
+    ProxyDefaults defaults =
+        ProxyDefaults.parse(
+            """
+            accessLog: {enabled: true, sampleRatio: 0.25}
+            tracing: {otlpEndpoint: "http://otel-collector.observability:4318", samplingRatio: 0.01}
+            """);
+    var args =
+        only(
+                new FleetResources("op:18000")
+                    .desired(gateway("gw"), FleetSettings.resolve(null, defaults)),
+                Deployment.class)
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0)
+            .getArgs();
+    assertThat(args)
+        .containsSequence("--access-log", "json", "--access-log-sample", "0.25")
+        .containsSequence(
+            "--otlp-endpoint",
+            "http://otel-collector.observability:4318",
+            "--trace-sample-ratio",
+            "0.01");
+
+    ProxyDefaults quiet =
+        ProxyDefaults.parse("accessLog: {enabled: false}\ntracing: {otlpEndpoint: \"\"}\n");
+    var quietArgs =
+        only(
+                new FleetResources("op:18000")
+                    .desired(gateway("gw"), FleetSettings.resolve(null, quiet)),
+                Deployment.class)
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0)
+            .getArgs();
+    assertThat(quietArgs).containsSequence("--access-log", "off").doesNotContain("--otlp-endpoint");
+  }
+
+  @Test
   void theChartsRedisUrlAndPullPolicyReachTheProxyPods() throws Exception {
     ProxyDefaults defaults =
         ProxyDefaults.parse(

@@ -43,6 +43,12 @@ public final class MockCluster implements AutoCloseable {
                 "ReferenceGrant",
                 "referencegrants",
                 "Namespaced"),
+            crd(
+                "gateway.networking.k8s.io",
+                "v1",
+                "BackendTLSPolicy",
+                "backendtlspolicies",
+                "Namespaced"),
             crd("gantry.dev", "v1alpha1", "GantryProxyConfig", "gantryproxyconfigs", "Namespaced"),
             crd("gantry.dev", "v1alpha1", "RateLimitPolicy", "ratelimitpolicies", "Namespaced"),
             crd("gantry.dev", "v1alpha1", "BackendPolicy", "backendpolicies", "Namespaced"));

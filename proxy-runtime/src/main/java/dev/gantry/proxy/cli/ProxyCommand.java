@@ -10,6 +10,7 @@ import dev.gantry.proxy.admin.AdminServer;
 import dev.gantry.proxy.control.ProxyControlOptions;
 import dev.gantry.proxy.control.SnapshotClient;
 import dev.gantry.proxy.control.SnapshotSink;
+import dev.gantry.proxy.observe.Observability;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -94,6 +95,7 @@ final class ProxyCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin RateLimitOptions rateLimits = new RateLimitOptions();
 
   @picocli.CommandLine.Mixin DrainOptions drain = new DrainOptions();
+  @picocli.CommandLine.Mixin ObservabilityOptions observe = new ObservabilityOptions();
 
   @picocli.CommandLine.Mixin HttpLimitOptions httpLimits = new HttpLimitOptions();
 
@@ -136,9 +138,12 @@ final class ProxyCommand implements Callable<Integer> {
     Logger.getLogger("").setLevel(logLevel.julLevel);
     String id = control.nodeId();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    observe.configure(registry);
+    Observability observability = Observability.create(observe.settings(), registry);
     GantryProxy proxy =
         GantryProxy.start(
-            new ProxySettings(listenAddress, p -> p, 0, registry, gateway, rateLimits.settings()));
+            new ProxySettings(listenAddress, p -> p, 0, registry, gateway, rateLimits.settings()),
+            observability);
     // Before the first snapshot binds a listener, so every connection gets these limits.
     proxy.limits(httpLimits.limits());
     SnapshotClient client =
@@ -205,6 +210,7 @@ final class ProxyCommand implements Callable<Integer> {
                     proxy.drain(drainSettings);
                     client.close();
                     adminServer.close();
+                    observability.close();
                   } finally {
                     GantryLogManager.release();
                     stopped.countDown();

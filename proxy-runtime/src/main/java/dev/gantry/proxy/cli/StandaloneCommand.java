@@ -4,6 +4,7 @@ import dev.gantry.proxy.DrainSettings;
 import dev.gantry.proxy.admin.AdminHandlers;
 import dev.gantry.proxy.admin.AdminServer;
 import dev.gantry.proxy.echo.EchoServer;
+import dev.gantry.proxy.observe.Observability;
 import dev.gantry.proxy.standalone.LoopbackEndpoints;
 import dev.gantry.proxy.standalone.ResourceDirectory;
 import dev.gantry.proxy.standalone.StandaloneServer;
@@ -63,6 +64,7 @@ final class StandaloneCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin RateLimitOptions rateLimits = new RateLimitOptions();
 
   @picocli.CommandLine.Mixin DrainOptions drain = new DrainOptions();
+  @picocli.CommandLine.Mixin ObservabilityOptions observe = new ObservabilityOptions();
 
   @picocli.CommandLine.Mixin HttpLimitOptions httpLimits = new HttpLimitOptions();
 
@@ -82,8 +84,13 @@ final class StandaloneCommand implements Callable<Integer> {
       }
     }
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    observe.configure(registry);
+    Observability observability = Observability.create(observe.settings(), registry);
+    // Closed last, after the proxies, so that their final requests are still written.
+    closeables.add(observability);
     StandaloneServer server = new StandaloneServer(directory, listenAddress, registry, clock);
     server.rateLimits(rateLimits.settings());
+    server.observability(observability);
     server.limits(httpLimits.limits());
     Gauge.builder("gantry_standalone_reloads", server, StandaloneServer::reloads)
         .description("Folder reloads applied")

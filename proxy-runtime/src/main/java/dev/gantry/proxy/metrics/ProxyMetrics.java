@@ -3,16 +3,19 @@ package dev.gantry.proxy.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Process-wide proxy meters: connections, upstream errors, config version and reloads. */
+/**
+ * Process-wide proxy meters: connections, upstream pool connections, config version, reload time
+ * and reloads. Per-route and per-cluster meters are {@link RouteMetrics} and {@link
+ * ClusterMetrics}.
+ */
 public final class ProxyMetrics {
   private final MeterRegistry registry;
   private final String gateway;
   private final AtomicLong activeConnections = new AtomicLong();
   private final Counter reloads;
-  private final ConcurrentHashMap<String, Counter> upstreamErrors = new ConcurrentHashMap<>();
+  private final AtomicLong lastReloadMillis = new AtomicLong();
   private final RouteMetrics unmatched;
   private volatile Gauge versionGauge;
 
@@ -28,6 +31,14 @@ public final class ProxyMetrics {
             .description("Configs applied")
             .tag("gateway", gateway)
             .register(registry);
+    // Config age = time() - this; 0 until the first config is applied.
+    Gauge.builder(
+            "gantry.config.last.reload.timestamp.seconds",
+            lastReloadMillis,
+            ms -> ms.get() / 1000.0)
+        .description("Unix time the running config was applied")
+        .tag("gateway", gateway)
+        .register(registry);
     unmatched = new RouteMetrics(registry, gateway, "none");
   }
 
@@ -48,19 +59,36 @@ public final class ProxyMetrics {
     return unmatched;
   }
 
-  /** Counts one failed upstream attempt (connect failure, reset, timeout) for a cluster. */
-  public void upstreamError(String cluster, String kind) {
-    upstreamErrors
-        .computeIfAbsent(
-            cluster + '\0' + kind,
-            k ->
-                Counter.builder("gantry.upstream.errors")
-                    .description("Failed upstream attempts by cluster and kind")
-                    .tag("gateway", gateway)
-                    .tag("cluster", cluster)
-                    .tag("kind", kind)
-                    .register(registry))
-        .increment();
+  /**
+   * Upstream pool connections of all event loops, as {@code gantry_upstream_connections{state}}:
+   * {@code active} = open and serving (or reserved for) an exchange, {@code idle} = pooled.
+   */
+  public void poolConnections(
+      java.util.function.LongSupplier open, java.util.function.LongSupplier idle) {
+    Gauge.builder(
+            "gantry.upstream.connections", () -> Math.max(0, open.getAsLong() - idle.getAsLong()))
+        .description("Upstream connections by state (HTTP/1.1 connections and h2c sessions)")
+        .tag("gateway", gateway)
+        .tag("state", "active")
+        .register(registry);
+    Gauge.builder("gantry.upstream.connections", idle::getAsLong)
+        .description("Upstream connections by state (HTTP/1.1 connections and h2c sessions)")
+        .tag("gateway", gateway)
+        .tag("state", "idle")
+        .register(registry);
+  }
+
+  /** Drops the meters of clusters that no longer exist (see {@link #removeRoutes}). */
+  public void removeClusters(java.util.Set<String> clusters) {
+    for (String cluster : clusters) {
+      for (String name :
+          new String[] {ClusterMetrics.REQUESTS, ClusterMetrics.DURATION, ClusterMetrics.ERRORS}) {
+        for (io.micrometer.core.instrument.Meter m :
+            registry.find(name).tag("gateway", gateway).tag("cluster", cluster).meters()) {
+          registry.remove(m);
+        }
+      }
+    }
   }
 
   /**
@@ -81,6 +109,7 @@ public final class ProxyMetrics {
   /** Records a swap: bumps the reload counter and moves the version info gauge to the new one. */
   public synchronized void configApplied(String version) {
     reloads.increment();
+    lastReloadMillis.set(System.currentTimeMillis());
     Gauge old = versionGauge;
     versionGauge =
         Gauge.builder("gantry.config.version.info", () -> 1)

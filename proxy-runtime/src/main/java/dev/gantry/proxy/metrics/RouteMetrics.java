@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RouteMetrics {
   /** Fixed latency buckets: a histogram per route stays small even with thousands of routes. */
-  private static final Duration[] BUCKETS = {
+  static final Duration[] BUCKETS = {
     Duration.ofMillis(1),
     Duration.ofMillis(5),
     Duration.ofMillis(10),

@@ -1,6 +1,7 @@
 package dev.gantry.proxy.route;
 
 import dev.gantry.model.routing.RetryPolicy;
+import dev.gantry.model.routing.backend.SessionPersistence;
 import dev.gantry.proxy.filter.FilterStep;
 
 /**
@@ -15,6 +16,7 @@ import dev.gantry.proxy.filter.FilterStep;
  * @param retry the retry policy or null
  * @param retryCodes status codes that trigger a retry, as a lookup table indexed by status
  * @param needsBody true when the request body must be kept for a replay (retry) or a mirror copy
+ * @param sessionPersistence the rule's session persistence, or null
  */
 public record CompiledRule(
     String name,
@@ -25,7 +27,8 @@ public record CompiledRule(
     long backendTimeoutMs,
     RetryPolicy retry,
     boolean[] retryCodes,
-    boolean needsBody) {
+    boolean needsBody,
+    SessionPersistence sessionPersistence) {
 
   public boolean retriesOn(int status) {
     return retry != null && status >= 0 && status < retryCodes.length && retryCodes[status];

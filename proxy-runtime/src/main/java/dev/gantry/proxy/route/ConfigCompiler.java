@@ -17,14 +17,17 @@ import dev.gantry.model.routing.filter.RequestMirror;
 import dev.gantry.model.secrets.CaBundle;
 import dev.gantry.model.secrets.TlsCertificate;
 import dev.gantry.proxy.filter.FilterStep;
+import dev.gantry.proxy.metrics.ClusterMetrics;
 import dev.gantry.proxy.metrics.RouteMetrics;
 import dev.gantry.proxy.ratelimit.RateLimitEngine;
 import dev.gantry.proxy.ratelimit.RateLimitStep;
+import dev.gantry.proxy.server.Transport;
 import dev.gantry.proxy.tls.ClientTrust;
 import dev.gantry.proxy.tls.ListenerCertificates;
 import dev.gantry.proxy.tls.PortTls;
 import dev.gantry.proxy.tls.TlsContextFactory;
 import dev.gantry.proxy.tls.UpstreamTls;
+import dev.gantry.proxy.upstream.UpstreamRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,6 +47,7 @@ public final class ConfigCompiler {
   private final String gateway;
   private final RateLimitEngine rateLimits;
   private final TlsContextFactory tlsContexts;
+  private final UpstreamRegistry upstreams;
 
   public ConfigCompiler(MeterRegistry registry, String gateway) {
     this(registry, gateway, null);
@@ -60,10 +64,30 @@ public final class ConfigCompiler {
       String gateway,
       RateLimitEngine rateLimits,
       TlsContextFactory tlsContexts) {
+    this(
+        registry,
+        gateway,
+        rateLimits,
+        tlsContexts,
+        new UpstreamRegistry(registry, gateway, Transport.best()));
+  }
+
+  /** ... and keeps endpoint state (health, ejections, load) in {@code upstreams} across reloads. */
+  public ConfigCompiler(
+      MeterRegistry registry,
+      String gateway,
+      RateLimitEngine rateLimits,
+      TlsContextFactory tlsContexts,
+      UpstreamRegistry upstreams) {
     this.registry = registry;
     this.gateway = gateway;
     this.rateLimits = rateLimits;
     this.tlsContexts = tlsContexts;
+    this.upstreams = upstreams;
+  }
+
+  public UpstreamRegistry upstreams() {
+    return upstreams;
   }
 
   /** Validates and compiles; throws {@link ConfigValidationException} naming every problem. */
@@ -94,7 +118,11 @@ public final class ConfigCompiler {
       clusters.put(
           c.name(),
           new CompiledCluster(
-              c.name(), c.protocol(), endpoints.getOrDefault(c.name(), List.of()), tls));
+              c,
+              endpoints.getOrDefault(c.name(), List.of()),
+              tls,
+              upstreams,
+              new ClusterMetrics(registry, gateway, c.name())));
     }
     Map<String, CompiledRule> rules = new HashMap<>();
     List<Rule> ruleList = snapshot.routing().rules();
@@ -289,7 +317,8 @@ public final class ConfigCompiler {
         backendMs,
         rule.retry(),
         codes,
-        needsBody);
+        needsBody,
+        rule.sessionPersistence());
   }
 
   private static boolean hasMirror(List<Filter> filters) {

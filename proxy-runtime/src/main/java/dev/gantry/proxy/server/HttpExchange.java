@@ -1,10 +1,16 @@
 package dev.gantry.proxy.server;
 
 import dev.gantry.model.routing.AppProtocol;
+import dev.gantry.model.routing.backend.ConnectionSettings;
+import dev.gantry.proxy.balance.RequestHash;
 import dev.gantry.proxy.filter.CorsPolicy;
 import dev.gantry.proxy.filter.FilterStep;
 import dev.gantry.proxy.filter.HeaderOps;
 import dev.gantry.proxy.metrics.RouteMetrics;
+import dev.gantry.proxy.metrics.UpstreamErrorKind;
+import dev.gantry.proxy.observe.ExchangeRecord;
+import dev.gantry.proxy.observe.Observability;
+import dev.gantry.proxy.observe.RequestTrace;
 import dev.gantry.proxy.ratelimit.RateLimitDecision;
 import dev.gantry.proxy.ratelimit.RateLimitStep;
 import dev.gantry.proxy.route.CompiledBackend;
@@ -18,6 +24,9 @@ import dev.gantry.proxy.route.HostTable;
 import dev.gantry.proxy.route.RequestView;
 import dev.gantry.proxy.route.UpstreamEndpoint;
 import dev.gantry.proxy.tls.SniListenerHandler;
+import dev.gantry.proxy.upstream.ClusterLoad;
+import dev.gantry.proxy.upstream.ClusterMember;
+import dev.gantry.proxy.upstream.RequestAffinity;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -68,6 +77,7 @@ final class HttpExchange implements UpstreamListener {
   static final AsciiString X_REQUEST_ID = AsciiString.cached("x-request-id");
   static final AsciiString RATELIMIT = AsciiString.cached("ratelimit");
   static final AsciiString RATELIMIT_POLICY = AsciiString.cached("ratelimit-policy");
+  static final AsciiString X_GANTRY_OVERLOAD = AsciiString.cached("x-gantry-overload");
 
   private final ProxyHandler owner;
   private final ChannelHandlerContext ctx;
@@ -76,6 +86,7 @@ final class HttpExchange implements UpstreamListener {
   private final HttpRequest request;
   private final boolean keepAlive;
   private final long startNanos = System.nanoTime();
+  private final long startMillis = System.currentTimeMillis();
 
   private CompiledConfig config;
   private RouteMetrics metrics;
@@ -108,8 +119,27 @@ final class HttpExchange implements UpstreamListener {
   private boolean bodyOverflow;
 
   private UpstreamEndpoint endpoint;
+  private ClusterMember member;
   private Channel upstream;
   private int attempts;
+
+  /** Bumped on every connection attempt; a connect that completes for an older one is stale. */
+  private int generation;
+
+  /** Attempts that failed to connect and went to another endpoint (at most one). */
+  private int connectRetries;
+
+  /** The request hash for consistent hashing, or NO_HASH. */
+  private long hash = RequestHash.NO_HASH;
+
+  /** The request's hash key and session, or null when neither applies. */
+  private RequestAffinity affinity;
+
+  // What this exchange counts against its cluster and endpoint, released exactly once.
+  private boolean admitted;
+  private boolean memberCounted;
+  private boolean pendingCounted;
+  private boolean retryHeld;
   private int staleRetries;
   private boolean reusedConnection;
   private long bodyBytes;
@@ -124,6 +154,16 @@ final class HttpExchange implements UpstreamListener {
   private boolean done;
   private boolean aborted;
   private int status;
+
+  // Observability: what the access log and the span need once the exchange is over.
+  private RequestTrace trace;
+  private String routeName;
+  private String requestPath;
+  private long attemptStartNanos;
+  private long upstreamNanos = -1;
+  private long responseEndNanos;
+  private long bytesOut;
+  private boolean observed;
 
   HttpExchange(ProxyHandler owner, ChannelHandlerContext ctx, ProxyRuntime rt, HttpRequest req) {
     this.owner = owner;
@@ -147,7 +187,10 @@ final class HttpExchange implements UpstreamListener {
   void start(CompiledConfig config, int configuredPort) {
     this.config = config;
     HttpHeaders headers = request.headers();
+    // First, so that every answer (also a 400 or 404) belongs to a trace.
+    trace = rt.observability().startTrace(headers, request.method().name());
     String hostHeader = headers.get(HttpHeaderNames.HOST);
+    this.hostHeader = hostHeader;
     if (!http2 && request.protocolVersion().equals(HttpVersion.HTTP_1_1)) {
       // RFC 9112 §3.2: exactly one Host in an HTTP/1.1 request, else 400.
       if (hostHeader == null || headers.getAll(HttpHeaderNames.HOST).size() != 1) {
@@ -172,6 +215,7 @@ final class HttpExchange implements UpstreamListener {
     host = HostTable.normalizeHost(hostHeader);
     RequestView view = RequestView.of(request.method().name(), target, headers);
     path = view.path();
+    requestPath = path;
     query = view.rawQuery();
     CompiledPort port = config == null ? null : config.port(configuredPort);
     listener = port == null ? null : port.listener(host);
@@ -189,7 +233,7 @@ final class HttpExchange implements UpstreamListener {
     }
     metrics = route.metrics();
     rule = route.rule();
-    this.hostHeader = hostHeader;
+    routeName = route.name();
     // Rate limits run after routing and before any filter: the key sees the request as the client
     // sent it, and a limited request costs neither a redirect nor a mirror copy. CORS preflights
     // that the route's CORS filter answers itself are not counted (see RateLimitStep#corsExempt).
@@ -271,6 +315,17 @@ final class HttpExchange implements UpstreamListener {
     if (!cluster.hasEndpoints()) {
       respondLocal(503, null, false);
       return;
+    }
+    if (!cluster.load().tryStartRequest(cluster.limits())) {
+      overloaded(ClusterLoad.MAX_REQUESTS);
+      return;
+    }
+    admitted = true;
+    affinity =
+        RequestAffinity.of(
+            rule.sessionPersistence(), cluster, headers, ctx.channel().remoteAddress());
+    if (affinity != null) {
+      hash = affinity.hash();
     }
     websocket = wsUpgrade && cluster.protocol() == AppProtocol.WS;
     upstreamHeaders = prepareUpstreamHeaders(headers, hostHeader, chunked);
@@ -472,30 +527,84 @@ final class HttpExchange implements UpstreamListener {
   // ---------------------------------------------------------------- upstream attempts
 
   private void startAttempt() {
-    attempts++;
-    endpoint = cluster.pick();
-    UpstreamPool pool = rt.pool(ctx.channel().eventLoop());
-    boolean fresh = websocket || (staleRetries > 0 && endpoint.protocol() != AppProtocol.H2C);
-    Future<Channel> f = fresh ? pool.connectDedicated(endpoint) : pool.acquire(endpoint);
-    int attempt = attempts;
-    UpstreamEndpoint ep = endpoint;
-    if (f.isDone()) {
-      onAcquired(f, attempt, ep);
-    } else {
-      f.addListener(x -> onAcquired(f, attempt, ep));
-    }
+    startAttempt(false);
   }
 
-  private void onAcquired(Future<Channel> f, int attempt, UpstreamEndpoint ep) {
-    if (attempt != attempts || aborted || responseStarted) {
+  /**
+   * Picks an endpoint (another one than the last, on a retry) and connects. {@code sameAttempt}:
+   * the previous try never reached an upstream, so this one is still the same attempt (its queued
+   * body has not been sent anywhere).
+   */
+  private void startAttempt(boolean sameAttempt) {
+    if (!sameAttempt) {
+      attempts++;
+    }
+    generation++;
+    ClusterMember previous = member;
+    endAttemptCount();
+    if (previous != null) {
+      member = cluster.pickOther(hash, previous);
+    } else if (affinity != null && affinity.sticky() != null) {
+      member = affinity.sticky();
+    } else {
+      member = cluster.pick(hash);
+    }
+    if (member == null) {
+      // Every endpoint is unhealthy or ejected.
+      cluster.metrics().error(UpstreamErrorKind.NO_HEALTHY_ENDPOINT);
+      respondLocal(503, null, false);
+      return;
+    }
+    endpoint = member.endpoint();
+    attemptStartNanos = System.nanoTime();
+    member.state().requestStarted();
+    memberCounted = true;
+    UpstreamPool pool = rt.pool(ctx.channel().eventLoop());
+    ConnectionSettings cs = cluster.connection();
+    boolean fresh = websocket || (staleRetries > 0 && endpoint.protocol() != AppProtocol.H2C);
+    if ((fresh || pool.needsConnection(endpoint, cs))
+        && cluster.openConnections() >= cluster.limits().maxConnections()) {
+      cluster.load().connectionRefused();
+      overloaded(ClusterLoad.MAX_CONNECTIONS);
+      return;
+    }
+    Future<Channel> f = fresh ? pool.connectDedicated(member, cs) : pool.acquire(member, cs);
+    int attempt = generation;
+    ClusterMember m = member;
+    if (f.isDone()) {
+      onAcquired(f, attempt, m);
+      return;
+    }
+    f.addListener(x -> onAcquired(f, attempt, m));
+    if (!cluster.load().tryStartPending(cluster.limits())) {
+      // The connection still completes and joins the pool (onAcquired sees a stale attempt).
+      overloaded(ClusterLoad.MAX_PENDING);
+      return;
+    }
+    pendingCounted = true;
+  }
+
+  private void onAcquired(Future<Channel> f, int attempt, ClusterMember m) {
+    if (attempt == generation) {
+      endPending();
+    }
+    if (attempt != generation || aborted || responseStarted) {
       // The exchange moved on (timeout, client gone) while connecting: give the connection back.
       if (f.isSuccess()) {
-        rt.pool(ctx.channel().eventLoop()).release(ep, f.getNow(), true);
+        rt.pool(ctx.channel().eventLoop()).release(m.endpoint(), f.getNow(), true);
       }
       return;
     }
     if (!f.isSuccess()) {
-      rt.metrics().upstreamError(cluster.name(), "connect");
+      cluster.metrics().error(UpstreamErrorKind.CONNECT);
+      cluster.reportFailure(m);
+      if (connectRetries == 0 && !websocket && tryRetryToken()) {
+        // The request never reached an upstream, so another endpoint may always have it, with
+        // or without a retry policy (within the retry budget).
+        connectRetries++;
+        startAttempt(attempts == 1);
+        return;
+      }
       retryOrFail(503);
       return;
     }
@@ -513,7 +622,9 @@ final class HttpExchange implements UpstreamListener {
     HttpRequest head =
         new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), upstreamUri, headers);
     upstream.write(head, upstream.voidPromise());
-    if (attempt == 1) {
+    if (attempts == 1) {
+      // The first attempt (possibly on a second endpoint after a refused connect): the body
+      // queued while connecting goes now, the rest streams through onRequestContent.
       if (queued != null) {
         HttpContent c;
         while ((c = queued.poll()) != null) {
@@ -536,7 +647,19 @@ final class HttpExchange implements UpstreamListener {
         && attempts <= rule.retry().attempts()
         && !bodyOverflow
         && !responseStarted
-        && !aborted;
+        && !aborted
+        && tryRetryToken();
+  }
+
+  /**
+   * Takes a place in the cluster's retry budget (and circuit breaker) for the rest of the exchange;
+   * true when this exchange holds one.
+   */
+  private boolean tryRetryToken() {
+    if (!retryHeld) {
+      retryHeld = cluster.load().tryStartRetry(cluster.limits(), cluster.retryBudget());
+    }
+    return retryHeld;
   }
 
   private void retryOrFail(int failStatus) {
@@ -572,7 +695,8 @@ final class HttpExchange implements UpstreamListener {
     if (responseStarted || aborted) {
       return;
     }
-    rt.metrics().upstreamError(cluster.name(), "timeout");
+    cluster.metrics().error(UpstreamErrorKind.TIMEOUT);
+    cluster.reportFailure(member);
     retryOrFail(504);
   }
 
@@ -581,7 +705,7 @@ final class HttpExchange implements UpstreamListener {
     if (responseComplete || aborted) {
       return;
     }
-    rt.metrics().upstreamError(cluster.name(), "timeout");
+    cluster.metrics().error(UpstreamErrorKind.TIMEOUT);
     if (!responseStarted) {
       releaseUpstream(false);
       respondLocal(504, null, false);
@@ -605,9 +729,15 @@ final class HttpExchange implements UpstreamListener {
         ReferenceCountUtil.release(msg);
         return;
       }
+      if (code >= 500) {
+        cluster.report5xx(member);
+      } else {
+        cluster.reportSuccess(member);
+      }
       if (rule.retriesOn(code) && canRetry()) {
         ReferenceCountUtil.release(msg);
-        rt.metrics().upstreamError(cluster.name(), "status_" + code);
+        cluster.metrics().response(code, System.nanoTime() - attemptStartNanos);
+        cluster.metrics().error(UpstreamErrorKind.RETRIED_STATUS);
         retryOrFail(code);
         return;
       }
@@ -628,6 +758,9 @@ final class HttpExchange implements UpstreamListener {
       }
       if (rateLimitHeader != null) {
         h.set(RATELIMIT, rateLimitHeader);
+      }
+      if (affinity != null) {
+        affinity.decorate(h, member);
       }
       if (!h.contains(HttpHeaderNames.CONTENT_LENGTH) && code != 204 && code != 304) {
         h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
@@ -656,6 +789,7 @@ final class HttpExchange implements UpstreamListener {
 
   private void onResponseContent(HttpContent c) {
     boolean last = c instanceof LastHttpContent;
+    bytesOut += c.content().readableBytes();
     if (last) {
       downstreamUnflushed = false;
       ctx.writeAndFlush(c, ctx.voidPromise());
@@ -671,8 +805,12 @@ final class HttpExchange implements UpstreamListener {
       return;
     }
     responseComplete = true;
+    responseEndNanos = System.nanoTime();
+    upstreamNanos = responseEndNanos - attemptStartNanos;
+    cluster.metrics().response(status, upstreamNanos);
     cancelTimers();
     releaseUpstream(requestComplete && upstreamKeepAlive);
+    releaseLoad();
     metrics.record(status, startNanos);
     maybeDone();
   }
@@ -687,15 +825,15 @@ final class HttpExchange implements UpstreamListener {
 
   @Override
   public void onUpstreamInactive() {
-    upstreamGone("reset");
+    upstreamGone(UpstreamErrorKind.RESET);
   }
 
   @Override
   public void onUpstreamException(Throwable cause) {
-    upstreamGone("error");
+    upstreamGone(UpstreamErrorKind.ERROR);
   }
 
-  private void upstreamGone(String kind) {
+  private void upstreamGone(UpstreamErrorKind kind) {
     if (upstream == null) {
       return;
     }
@@ -705,7 +843,12 @@ final class HttpExchange implements UpstreamListener {
     if (responseComplete || aborted) {
       return;
     }
-    rt.metrics().upstreamError(cluster.name(), kind);
+    cluster.metrics().error(kind);
+    if (!reusedConnection || responseStarted) {
+      // A reused connection that died before answering is usually the keep-alive race below,
+      // not the endpoint's fault.
+      cluster.reportFailure(member);
+    }
     if (responseStarted) {
       abortClient();
     } else if (rule.retry() == null
@@ -755,14 +898,25 @@ final class HttpExchange implements UpstreamListener {
             HttpVersion.HTTP_1_1, HttpResponseStatus.SWITCHING_PROTOCOLS, Unpooled.EMPTY_BUFFER);
     out.headers().set(h);
     metrics.record(101, startNanos);
+    responseEndNanos = System.nanoTime();
+    upstreamNanos = responseEndNanos - attemptStartNanos;
+    cluster.metrics().response(101, upstreamNanos);
     requestComplete = true;
     done = true;
     cleanup();
+    observeEnd();
     ctx.writeAndFlush(out);
     owner.spliceTo(up);
   }
 
   // ---------------------------------------------------------------- local answers & lifecycle
+
+  /** A fast 503 from the circuit breaker: no upstream request, the header names the limit. */
+  private void overloaded(String limit) {
+    HttpHeaders h = new io.netty.handler.codec.http.DefaultHttpHeaders();
+    h.set(X_GANTRY_OVERLOAD, limit);
+    respondLocal(503, h, false);
+  }
 
   /** Answers without (further) forwarding; {@code close} marks a protocol error. */
   private void respondLocal(int code, HttpHeaders extra, boolean close) {
@@ -772,9 +926,11 @@ final class HttpExchange implements UpstreamListener {
     }
     responseStarted = true;
     responseComplete = true;
+    responseEndNanos = System.nanoTime();
     status = code;
     cancelTimers();
     releaseUpstream(false);
+    releaseLoad();
     FullHttpResponse r =
         new DefaultFullHttpResponse(
             HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(code), Unpooled.EMPTY_BUFFER);
@@ -803,6 +959,7 @@ final class HttpExchange implements UpstreamListener {
     if (!done && responseComplete && requestComplete) {
       done = true;
       cleanup();
+      observeEnd();
       owner.exchangeDone(this);
     }
   }
@@ -815,6 +972,46 @@ final class HttpExchange implements UpstreamListener {
     aborted = true;
     releaseUpstream(false);
     cleanup();
+    observeEnd();
+  }
+
+  /**
+   * Hands the finished request to the access log and the span exporter, when either wants it. A
+   * request without a complete response is reported with status 0 (always logged, span error).
+   */
+  private void observeEnd() {
+    if (observed) {
+      return;
+    }
+    observed = true;
+    Observability obs = rt.observability();
+    int reported = responseComplete ? status : 0;
+    boolean log = obs.logs(reported);
+    if (!log && (trace == null || trace.span() == null)) {
+      return;
+    }
+    long end = responseEndNanos != 0 ? responseEndNanos : System.nanoTime();
+    obs.finished(
+        new ExchangeRecord(
+            startMillis,
+            rt.metrics().gateway(),
+            request.method().name(),
+            hostHeader,
+            requestPath,
+            http2 ? "HTTP/2" : request.protocolVersion().text(),
+            reported,
+            routeName,
+            rule == null ? null : rule.name(),
+            cluster == null ? null : cluster.name(),
+            endpoint == null ? null : endpoint.address(),
+            end - startNanos,
+            upstreamNanos,
+            bodyBytes,
+            bytesOut,
+            attempts,
+            request.headers().get(X_REQUEST_ID),
+            trace,
+            log));
   }
 
   private void abortClient() {
@@ -840,7 +1037,36 @@ final class HttpExchange implements UpstreamListener {
     }
   }
 
+  /** Ends what this exchange counts on its endpoint and cluster (idempotent). */
+  private void releaseLoad() {
+    endAttemptCount();
+    endPending();
+    if (admitted) {
+      admitted = false;
+      cluster.load().requestEnded();
+    }
+    if (retryHeld) {
+      retryHeld = false;
+      cluster.load().retryEnded();
+    }
+  }
+
+  private void endAttemptCount() {
+    if (memberCounted) {
+      memberCounted = false;
+      member.state().requestEnded();
+    }
+  }
+
+  private void endPending() {
+    if (pendingCounted) {
+      pendingCounted = false;
+      cluster.load().pendingEnded();
+    }
+  }
+
   private void cleanup() {
+    releaseLoad();
     cancelTimers();
     releaseQueued();
     if (bodyCopy != null) {

@@ -1,7 +1,10 @@
 package dev.gantry.proxy.server;
 
+import dev.gantry.proxy.balance.RequestHash;
+import dev.gantry.proxy.metrics.UpstreamErrorKind;
 import dev.gantry.proxy.route.CompiledCluster;
 import dev.gantry.proxy.route.UpstreamEndpoint;
+import dev.gantry.proxy.upstream.ClusterMember;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
@@ -36,31 +39,34 @@ final class MirrorSender implements UpstreamListener {
   private ScheduledFuture<?> timer;
   private boolean finished;
 
-  private MirrorSender(ProxyRuntime rt, EventLoop loop, Copy copy, UpstreamEndpoint endpoint) {
+  private final ClusterMember member;
+
+  private MirrorSender(ProxyRuntime rt, EventLoop loop, Copy copy, ClusterMember member) {
     this.rt = rt;
     this.loop = loop;
     this.copy = copy;
-    this.endpoint = endpoint;
+    this.member = member;
+    this.endpoint = member.endpoint();
   }
 
   /** Sends the copy; takes ownership of {@code body}. */
   static void send(ProxyRuntime rt, EventLoop loop, Copy copy, ByteBuf body) {
-    UpstreamEndpoint endpoint = copy.cluster().pick();
-    if (endpoint == null) {
+    ClusterMember member = copy.cluster().pick(RequestHash.NO_HASH);
+    if (member == null) {
       body.release();
-      rt.metrics().upstreamError(copy.cluster().name(), "mirror_no_endpoint");
+      copy.cluster().metrics().error(UpstreamErrorKind.MIRROR_NO_ENDPOINT);
       return;
     }
-    new MirrorSender(rt, loop, copy, endpoint).start(body);
+    new MirrorSender(rt, loop, copy, member).start(body);
   }
 
   private void start(ByteBuf body) {
-    Future<Channel> f = rt.pool(loop).acquire(endpoint);
+    Future<Channel> f = rt.pool(loop).acquire(member, copy.cluster().connection());
     f.addListener(
         x -> {
           if (!f.isSuccess()) {
             body.release();
-            rt.metrics().upstreamError(copy.cluster().name(), "mirror_connect");
+            copy.cluster().metrics().error(UpstreamErrorKind.MIRROR_CONNECT);
             return;
           }
           channel = f.getNow();
@@ -86,7 +92,7 @@ final class MirrorSender implements UpstreamListener {
   }
 
   private void onTimeout() {
-    rt.metrics().upstreamError(copy.cluster().name(), "mirror_timeout");
+    copy.cluster().metrics().error(UpstreamErrorKind.MIRROR_TIMEOUT);
     finish(false);
   }
 
@@ -106,7 +112,7 @@ final class MirrorSender implements UpstreamListener {
 
   @Override
   public void onUpstreamException(Throwable cause) {
-    rt.metrics().upstreamError(copy.cluster().name(), "mirror_error");
+    copy.cluster().metrics().error(UpstreamErrorKind.MIRROR_ERROR);
     finish(false);
   }
 

@@ -2,6 +2,7 @@ package dev.gantry.proxy.server;
 
 import dev.gantry.proxy.hardening.HttpLimits;
 import dev.gantry.proxy.metrics.ProxyMetrics;
+import dev.gantry.proxy.observe.Observability;
 import dev.gantry.proxy.route.CompiledConfig;
 import dev.gantry.proxy.route.UpstreamEndpoint;
 import io.netty.channel.Channel;
@@ -19,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ProxyRuntime {
   private final ProxyMetrics metrics;
   private final Transport transport;
+  private final Observability observability;
   private final ConcurrentHashMap<EventLoop, UpstreamPool> pools = new ConcurrentHashMap<>();
   private final ChannelGroup upstreamChannels =
       new DefaultChannelGroup("upstream", GlobalEventExecutor.INSTANCE);
@@ -30,8 +32,25 @@ public final class ProxyRuntime {
   private volatile HttpLimits limits = HttpLimits.DEFAULTS;
 
   public ProxyRuntime(ProxyMetrics metrics, Transport transport) {
+    this(metrics, transport, Observability.disabled());
+  }
+
+  public ProxyRuntime(ProxyMetrics metrics, Transport transport, Observability observability) {
     this.metrics = metrics;
     this.transport = transport;
+    this.observability = observability;
+    metrics.poolConnections(upstreamChannels::size, this::idleUpstreamConnections);
+  }
+
+  /**
+   * Idle pooled connections over every event loop's pool (a scrape-time sum, no shared counter).
+   */
+  private long idleUpstreamConnections() {
+    long n = 0;
+    for (UpstreamPool p : pools.values()) {
+      n += p.idleCount();
+    }
+    return n;
   }
 
   public CompiledConfig config() {
@@ -69,6 +88,11 @@ public final class ProxyRuntime {
 
   public ProxyMetrics metrics() {
     return metrics;
+  }
+
+  /** Access logs and tracing (process-wide; owned and closed by whoever created the proxy). */
+  public Observability observability() {
+    return observability;
   }
 
   public Transport transport() {

@@ -10,8 +10,16 @@ import io.netty.util.ReferenceCountUtil;
  * connection. An idle pooled connection that receives anything (or idles out) is closed.
  */
 final class UpstreamHandler extends ChannelInboundHandlerAdapter {
+  private final int maxUses;
   private UpstreamListener listener;
   private int uses;
+
+  /**
+   * @param maxUses exchanges after which the connection is closed instead of pooled (0 = no limit)
+   */
+  UpstreamHandler(int maxUses) {
+    this.maxUses = maxUses;
+  }
 
   void attach(UpstreamListener l) {
     this.listener = l;
@@ -21,6 +29,11 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
   /** True when this connection served an exchange before (it came from the idle pool). */
   boolean reused() {
     return uses > 1;
+  }
+
+  /** True when the connection has served its maximum number of exchanges. */
+  boolean usedUp() {
+    return maxUses > 0 && uses >= maxUses;
   }
 
   void detach() {

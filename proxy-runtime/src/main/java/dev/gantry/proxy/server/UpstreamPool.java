@@ -1,10 +1,15 @@
 package dev.gantry.proxy.server;
 
 import dev.gantry.model.routing.AppProtocol;
+import dev.gantry.model.routing.backend.ConnectionSettings;
 import dev.gantry.proxy.route.UpstreamEndpoint;
+import dev.gantry.proxy.upstream.ClusterMember;
+import dev.gantry.proxy.upstream.EndpointState;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
@@ -17,25 +22,38 @@ import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * Upstream connections of one event loop: idle HTTP/1.1 connections per endpoint, and one
- * multiplexed HTTP/2 (h2c prior knowledge, or h2 over TLS) connection per endpoint. Only ever
- * touched from its own event loop, so it needs no locks, and a request never hops threads to reach
- * its upstream. Keyed by endpoint, not by config, so connections survive reloads.
+ * Upstream connections of one event loop: idle HTTP/1.1 connections per endpoint, and multiplexed
+ * HTTP/2 (h2c prior knowledge, or h2 over TLS) connections per endpoint, a new one opened whenever
+ * every existing one carries the cluster's {@code maxConcurrentStreams}. Only ever touched from its
+ * own event loop, so it needs no locks, and a request never hops threads to reach its upstream.
+ * Keyed by endpoint, not by config, so connections survive reloads. Every connection is counted on
+ * its endpoint's state while open (the circuit breaker's connection limit reads it).
  */
 final class UpstreamPool {
   static final int MAX_IDLE_PER_ENDPOINT = 256;
-  static final int IDLE_SECONDS = 60;
-  static final int CONNECT_TIMEOUT_MS = 5_000;
+
+  /** An h2c connection and the streams it carries now. */
+  private static final class H2Connection {
+    Future<Channel> channel;
+    int streams;
+
+    boolean usable() {
+      return !channel.isDone() || (channel.isSuccess() && channel.getNow().isActive());
+    }
+  }
 
   /**
    * How long streams in flight on an HTTP/2 connection to a removed endpoint may still run: long
@@ -48,8 +66,14 @@ final class UpstreamPool {
   private final Transport transport;
   private final ChannelGroup all;
   private final Map<UpstreamEndpoint, ArrayDeque<Channel>> idle = new HashMap<>();
-  private final Map<UpstreamEndpoint, Future<Channel>> h2Connections = new HashMap<>();
+  private final Map<UpstreamEndpoint, List<H2Connection>> h2Connections = new HashMap<>();
   private final Predicate<UpstreamEndpoint> routed;
+
+  /**
+   * Connections in the idle queues. Written only on this loop; volatile because the metrics scrape
+   * reads it from the admin thread.
+   */
+  private volatile int idleCount;
 
   /**
    * @param routed true for endpoints the current config still sends requests to; connections to any
@@ -77,8 +101,10 @@ final class UpstreamPool {
     for (var it = idle.entrySet().iterator(); it.hasNext(); ) {
       var e = it.next();
       if (!routed.test(e.getKey())) {
-        e.getValue().forEach(Channel::close);
+        // Out of the map first, so the close listeners' dropIdle finds nothing to count twice.
         it.remove();
+        idleCount -= e.getValue().size();
+        e.getValue().forEach(Channel::close);
       }
     }
     for (UpstreamEndpoint e : List.copyOf(h2Connections.keySet())) {
@@ -89,13 +115,17 @@ final class UpstreamPool {
   }
 
   /**
-   * Forgets the HTTP/2 connection to {@code endpoint} and closes it gracefully: {@link
+   * Forgets the HTTP/2 connections to {@code endpoint} and closes them gracefully: {@link
    * Http2ConnectionHandler#close} sends GOAWAY and closes once no stream is open, or after {@link
    * #RETIRE_GRACE_MS}. (A client codec's own default is 0: close at once, cutting open streams.)
    */
   private void retireH2(UpstreamEndpoint endpoint) {
-    Future<Channel> f = h2Connections.remove(endpoint);
-    if (f != null) {
+    List<H2Connection> list = h2Connections.remove(endpoint);
+    if (list == null) {
+      return;
+    }
+    for (H2Connection c : list) {
+      Future<Channel> f = c.channel;
       f.addListener(
           x -> {
             if (f.isSuccess()) {
@@ -111,23 +141,47 @@ final class UpstreamPool {
   }
 
   /** A connection (HTTP/1.1) or a new stream (h2c) ready for one request/response. */
-  Future<Channel> acquire(UpstreamEndpoint endpoint) {
+  Future<Channel> acquire(ClusterMember member, ConnectionSettings settings) {
+    UpstreamEndpoint endpoint = member.endpoint();
     if (endpoint.protocol() == AppProtocol.H2C) {
-      return openStream(endpoint);
+      return openStream(member, settings);
     }
     ArrayDeque<Channel> q = idle.get(endpoint);
     while (q != null && !q.isEmpty()) {
       Channel ch = q.pollLast();
+      idleCount--;
       if (ch.isActive()) {
         return loop.newSucceededFuture(ch);
       }
     }
-    return connectHttp1(endpoint);
+    return connectHttp1(member, settings);
+  }
+
+  /**
+   * True when {@link #acquire} would open a new connection (no idle HTTP/1.1 connection, or every
+   * h2c connection is full): the request then waits for a connect and counts against the circuit
+   * breaker's connection and pending limits.
+   */
+  boolean needsConnection(UpstreamEndpoint endpoint, ConnectionSettings settings) {
+    if (endpoint.protocol() == AppProtocol.H2C) {
+      return h2ConnectionWithRoom(endpoint, settings) == null;
+    }
+    ArrayDeque<Channel> q = idle.get(endpoint);
+    if (q == null) {
+      return true;
+    }
+    // acquire takes the last one: drop dead ones from that end (no iterator on the hot path).
+    Channel last;
+    while ((last = q.peekLast()) != null && !last.isActive()) {
+      q.pollLast();
+      idleCount--;
+    }
+    return last == null;
   }
 
   /** A fresh HTTP/1.1 connection that is never pooled (WebSocket upgrades keep it for good). */
-  Future<Channel> connectDedicated(UpstreamEndpoint endpoint) {
-    return connectHttp1(endpoint);
+  Future<Channel> connectDedicated(ClusterMember member, ConnectionSettings settings) {
+    return connectHttp1(member, settings);
   }
 
   /** Returns a connection after a complete exchange, or closes it. */
@@ -146,8 +200,11 @@ final class UpstreamPool {
         || !reusable
         || !ch.isActive()
         || !all.contains(ch)
+        || (h != null && h.usedUp())
         || !routed.test(endpoint)) {
-      // An h2 stream is one exchange; closing a finished stream is a no-op on the wire.
+      // An h2 stream is one exchange; closing a finished stream is a no-op on the wire. A
+      // connection that served maxRequestsPerConnection requests, or to an endpoint the config
+      // no longer routes to, is closed instead of pooled.
       ch.close();
       return;
     }
@@ -157,35 +214,54 @@ final class UpstreamPool {
       ch.close();
     } else {
       q.addLast(ch);
+      idleCount++;
     }
   }
 
-  private Bootstrap bootstrap() {
+  /** Pooled connections waiting for an exchange (read by the metrics scrape). */
+  int idleCount() {
+    return idleCount;
+  }
+
+  /** A closed connection (idle timeout, upstream close) leaves the idle queue at once. */
+  private void dropIdle(UpstreamEndpoint endpoint, Channel ch) {
+    ArrayDeque<Channel> q = idle.get(endpoint);
+    if (q != null && q.remove(ch)) {
+      idleCount--;
+    }
+  }
+
+  private Bootstrap bootstrap(ConnectionSettings settings) {
     return new Bootstrap()
         .group(loop)
         .channel(transport.socketChannel())
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.SO_KEEPALIVE, true)
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MS);
+        .option(
+            ChannelOption.CONNECT_TIMEOUT_MILLIS,
+            (int) Math.min(Integer.MAX_VALUE, settings.connectTimeoutMs()));
   }
 
-  private Future<Channel> connectHttp1(UpstreamEndpoint endpoint) {
+  private Future<Channel> connectHttp1(ClusterMember member, ConnectionSettings settings) {
     ChannelFuture cf =
-        bootstrap()
+        bootstrap(settings)
             .handler(
                 new ChannelInitializer<Channel>() {
                   @Override
                   protected void initChannel(Channel ch) {
-                    addTls(ch, endpoint);
+                    addTls(ch, member.endpoint());
                     ch.pipeline()
                         .addLast(
                             new HttpClientCodec(),
-                            new IdleStateHandler(0, 0, IDLE_SECONDS),
-                            new UpstreamHandler());
+                            new IdleStateHandler(
+                                0, 0, settings.idleTimeoutMs(), TimeUnit.MILLISECONDS),
+                            new UpstreamHandler(settings.maxRequestsPerConnection()));
                   }
                 })
-            .connect(endpoint.address());
-    return track(cf);
+            .connect(member.endpoint().address());
+    UpstreamEndpoint endpoint = member.endpoint();
+    cf.channel().closeFuture().addListener(x -> dropIdle(endpoint, cf.channel()));
+    return track(cf, member.state());
   }
 
   /** BackendTLSPolicy: TLS first in the pipeline, SNI = the policy's hostname. */
@@ -200,7 +276,7 @@ final class UpstreamPool {
    * handshake means a backend whose certificate fails verification gets no request bytes at all
    * (not even queued ones) and the exchange sees a connect failure.
    */
-  private Future<Channel> track(ChannelFuture cf) {
+  private Future<Channel> track(ChannelFuture cf, EndpointState state) {
     Promise<Channel> p = loop.newPromise();
     cf.addListener(
         f -> {
@@ -211,6 +287,8 @@ final class UpstreamPool {
           SslHandler tls = cf.channel().pipeline().get(SslHandler.class);
           if (tls == null) {
             all.add(cf.channel());
+            state.connectionOpened();
+            cf.channel().closeFuture().addListener(x -> state.connectionClosed());
             p.setSuccess(cf.channel());
             return;
           }
@@ -219,6 +297,8 @@ final class UpstreamPool {
                   h -> {
                     if (h.isSuccess()) {
                       all.add(cf.channel());
+                      state.connectionOpened();
+                      cf.channel().closeFuture().addListener(x -> state.connectionClosed());
                       p.setSuccess(cf.channel());
                     } else {
                       cf.channel().close();
@@ -229,61 +309,91 @@ final class UpstreamPool {
     return p;
   }
 
-  private Future<Channel> h2Connection(UpstreamEndpoint endpoint) {
-    Future<Channel> existing = h2Connections.get(endpoint);
-    if (existing != null
-        && (!existing.isDone() || (existing.isSuccess() && existing.getNow().isActive()))) {
+  private H2Connection h2ConnectionWithRoom(UpstreamEndpoint endpoint, ConnectionSettings s) {
+    List<H2Connection> list = h2Connections.get(endpoint);
+    if (list == null) {
+      return null;
+    }
+    list.removeIf(c -> !c.usable());
+    for (H2Connection c : list) {
+      if (c.streams < s.maxConcurrentStreams()) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  private H2Connection h2Connection(ClusterMember member, ConnectionSettings settings) {
+    H2Connection existing = h2ConnectionWithRoom(member.endpoint(), settings);
+    if (existing != null) {
       return existing;
     }
+    H2Connection c = new H2Connection();
     ChannelFuture cf =
-        bootstrap()
+        bootstrap(settings)
             .handler(
                 new ChannelInitializer<Channel>() {
                   @Override
                   protected void initChannel(Channel ch) {
-                    addTls(ch, endpoint);
+                    addTls(ch, member.endpoint());
                     ch.pipeline()
                         .addLast(
                             Http2FrameCodecBuilder.forClient().build(),
-                            new Http2MultiplexHandler(new UpstreamHandler()));
+                            new IdleStateHandler(
+                                0, 0, settings.idleTimeoutMs(), TimeUnit.MILLISECONDS),
+                            new ChannelInboundHandlerAdapter() {
+                              @Override
+                              public void userEventTriggered(ChannelHandlerContext ctx, Object e) {
+                                // Idle with no open stream: nothing waits on it, close (GOAWAY).
+                                if (e instanceof IdleStateEvent && c.streams == 0) {
+                                  ctx.close();
+                                } else {
+                                  ctx.fireUserEventTriggered(e);
+                                }
+                              }
+                            },
+                            new Http2MultiplexHandler(new UpstreamHandler(0)));
                   }
                 })
-            .connect(endpoint.address());
-    Future<Channel> f = track(cf);
-    h2Connections.put(endpoint, f);
-    return f;
+            .connect(member.endpoint().address());
+    c.channel = track(cf, member.state());
+    h2Connections.computeIfAbsent(member.endpoint(), e -> new ArrayList<>(1)).add(c);
+    return c;
   }
 
-  private Future<Channel> openStream(UpstreamEndpoint endpoint) {
+  private Future<Channel> openStream(ClusterMember member, ConnectionSettings settings) {
     Promise<Channel> p = loop.newPromise();
-    h2Connection(endpoint)
-        .addListener(
-            (Future<Channel> cf) -> {
-              if (!cf.isSuccess()) {
-                p.setFailure(cf.cause());
-                return;
-              }
-              new Http2StreamChannelBootstrap(cf.getNow())
-                  .handler(
-                      new ChannelInitializer<Channel>() {
-                        @Override
-                        protected void initChannel(Channel ch) {
-                          ch.pipeline()
-                              .addLast(
-                                  new Http2StreamFrameToHttpObjectCodec(false),
-                                  new UpstreamHandler());
-                        }
-                      })
-                  .open()
-                  .addListener(
-                      (Future<Http2StreamChannel> sf) -> {
-                        if (sf.isSuccess()) {
-                          p.setSuccess(sf.getNow());
-                        } else {
-                          p.setFailure(sf.cause());
-                        }
-                      });
-            });
+    H2Connection conn = h2Connection(member, settings);
+    conn.streams++;
+    conn.channel.addListener(
+        (Future<Channel> cf) -> {
+          if (!cf.isSuccess()) {
+            conn.streams--;
+            p.setFailure(cf.cause());
+            return;
+          }
+          new Http2StreamChannelBootstrap(cf.getNow())
+              .handler(
+                  new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                      ch.pipeline()
+                          .addLast(
+                              new Http2StreamFrameToHttpObjectCodec(false), new UpstreamHandler(0));
+                    }
+                  })
+              .open()
+              .addListener(
+                  (Future<Http2StreamChannel> sf) -> {
+                    if (sf.isSuccess()) {
+                      sf.getNow().closeFuture().addListener(x -> conn.streams--);
+                      p.setSuccess(sf.getNow());
+                    } else {
+                      conn.streams--;
+                      p.setFailure(sf.cause());
+                    }
+                  });
+        });
     return p;
   }
 }

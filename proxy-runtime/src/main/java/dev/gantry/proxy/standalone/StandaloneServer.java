@@ -7,6 +7,7 @@ import dev.gantry.proxy.DrainSettings;
 import dev.gantry.proxy.GantryProxy;
 import dev.gantry.proxy.ProxySettings;
 import dev.gantry.proxy.hardening.HttpLimits;
+import dev.gantry.proxy.observe.Observability;
 import dev.gantry.proxy.ratelimit.RateLimitSettings;
 import dev.gantry.translator.GatewayApiTranslator;
 import dev.gantry.translator.ResourceSnapshot;
@@ -59,6 +60,7 @@ public final class StandaloneServer implements AutoCloseable {
   private DirectoryWatcher watcher;
   private volatile RateLimitSettings rateLimits = RateLimitSettings.defaults();
   private volatile HttpLimits limits = HttpLimits.DEFAULTS;
+  private volatile Observability observability = Observability.disabled();
 
   public StandaloneServer(
       ResourceDirectory directory,
@@ -93,6 +95,14 @@ public final class StandaloneServer implements AutoCloseable {
   /** The client limits of the proxies started from now on (call before {@link #start}). */
   public void limits(HttpLimits limits) {
     this.limits = limits;
+  }
+
+  /**
+   * Where the proxies started from now on log requests and export spans (call before {@link
+   * #start}); the caller closes it after this server.
+   */
+  public void observability(Observability observability) {
+    this.observability = observability;
   }
 
   /** Loads and applies the folder once, then watches it (debounced by {@code debounceMillis}). */
@@ -169,7 +179,8 @@ public final class StandaloneServer implements AutoCloseable {
                     GantryProxy started =
                         GantryProxy.start(
                             new ProxySettings(
-                                listenAddress, portMapper, 0, registry, k, rateLimits));
+                                listenAddress, portMapper, 0, registry, k, rateLimits),
+                            observability);
                     // Before apply binds its listeners, so no connection sees the defaults.
                     started.limits(limits);
                     return started;

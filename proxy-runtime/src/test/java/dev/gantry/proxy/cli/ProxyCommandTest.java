@@ -50,6 +50,46 @@ class ProxyCommandTest {
   }
 
   @Test
+  void acceptsTheObservabilityArgsTheFleetDeploymentPasses() {
+    // operator/.../fleet/FleetResources adds these from the chart's proxy.accessLog and
+    // proxy.tracing values.
+    ProxyCommand c =
+        parse(
+            "proxy",
+            "--operator",
+            "op:18000",
+            "--gateway",
+            "a/b",
+            "--access-log",
+            "json",
+            "--access-log-sample",
+            "0.25",
+            "--otlp-endpoint",
+            "http://otel-collector.observability:4318",
+            "--trace-sample-ratio",
+            "0.01");
+    var s = c.observe.settings();
+    assertThat(s.accessLog())
+        .isEqualTo(dev.gantry.proxy.observe.ObservabilitySettings.AccessLogFormat.JSON);
+    assertThat(s.accessLogSample()).isEqualTo(0.25);
+    assertThat(s.accessLogPath()).isNull();
+    assertThat(s.otlpEndpoint()).hasToString("http://otel-collector.observability:4318");
+    assertThat(s.traceSampleRatio()).isEqualTo(0.01);
+
+    var defaults = parse("proxy", "--operator", "op:18000", "--gateway", "a/b").observe.settings();
+    assertThat(defaults.accessLog())
+        .isEqualTo(dev.gantry.proxy.observe.ObservabilitySettings.AccessLogFormat.OFF);
+    assertThat(defaults.otlpEndpoint()).isNull();
+
+    assertThatThrownBy(
+            () ->
+                parse("proxy", "--operator", "o:1", "--gateway", "a/b", "--access-log", "xml")
+                    .observe
+                    .settings())
+        .hasMessage("--access-log: xml (expected: off or json)");
+  }
+
+  @Test
   void defaultsMatchTheImageAndTheFleetPod() {
     ProxyCommand c = parse("proxy", "--operator", "op:18000", "--gateway", "a/b");
     // images/proxy/Dockerfile creates /var/lib/gantry; the fleet mounts its emptyDir there.

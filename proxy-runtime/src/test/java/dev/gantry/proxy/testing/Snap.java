@@ -86,6 +86,18 @@ public final class Snap {
     return cluster(name, AppProtocol.HTTP1, ports);
   }
 
+  /** Gives an already declared cluster a backend policy. */
+  public Snap policy(String cluster, dev.gantry.model.routing.backend.BackendPolicy policy) {
+    clusters.put(cluster, clusters.get(cluster).withPolicy(policy));
+    return this;
+  }
+
+  /** Replaces the endpoints of an already declared cluster (ready/serving/terminating as given). */
+  public Snap endpoints(String cluster, Endpoint... eps) {
+    endpoints.put(cluster, new ArrayList<>(List.of(eps)));
+    return this;
+  }
+
   /**
    * Adds to cluster {@code name} an endpoint 127.0.0.1:{@code port} that is terminating (its pod is
    * shutting down): not ready, still serving, as an EndpointSlice reports it.
