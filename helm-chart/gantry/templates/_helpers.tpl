@@ -92,4 +92,8 @@ service:
   annotations: {{- if $p.service.annotations }}{{ toYaml $p.service.annotations | nindent 4 }}{{ else }} {}{{ end }}
 autoscaling:
   {{- toYaml $p.autoscaling | nindent 2 }}
+{{- with $p.limits }}
+limits:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
 {{- end }}

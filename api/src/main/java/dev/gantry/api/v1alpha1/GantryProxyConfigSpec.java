@@ -18,6 +18,8 @@ import java.util.Map;
  * @param image the proxy image, as the CRD has it: repository, tag, pull policy (default: the
  *     operator's)
  * @param logLevel the proxy's log level (default {@code info})
+ * @param limits what clients may send (header count, body size, header timeout, connections, HTTP/2
+ *     streams); unset = the proxy's defaults
  */
 // Bounds are CEL rules rather than @Min/@Max: those are written as floats (minimum: 0.0), which a
 // YAML round trip (Helm) turns into integers, so the chart's rendered copy would never compare
@@ -38,7 +40,22 @@ public record GantryProxyConfigSpec(
     @JsonPropertyDescription("Proxy container image; the operator's default image when unset.")
         Image image,
     @SchemaFrom(type = LogLevel.class) @JsonPropertyDescription("Log level of the proxy.")
-        String logLevel) {
+        String logLevel,
+    @JsonPropertyDescription(
+            "What clients may send to the Gateway's proxies; an unset field keeps the proxy's"
+                + " default (docs/security.md).")
+        ProxyLimits limits) {
+
+  /** Without limits (the proxy's defaults). */
+  public GantryProxyConfigSpec(
+      Integer replicas,
+      ResourceRequirements resources,
+      ServiceSettings service,
+      Autoscaling autoscaling,
+      Image image,
+      String logLevel) {
+    this(replicas, resources, service, autoscaling, image, logLevel, null);
+  }
 
   /** The schema of {@code logLevel}. */
   public enum LogLevel {

@@ -450,6 +450,7 @@ public final class FleetResources {
       args.add("--insecure-control-channel");
     }
     args.addAll(ProxyShutdown.args());
+    args.addAll(ProxyLimitArgs.of(settings.limits()));
     if (settings.redisUrl() != null) {
       args.add("--redis-url");
       args.add(settings.redisUrl());

@@ -1,6 +1,7 @@
 package dev.gantry.operator.fleet;
 
 import dev.gantry.api.v1alpha1.GantryProxyConfigSpec;
+import dev.gantry.api.v1alpha1.ProxyLimits;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import java.util.Map;
 
@@ -19,7 +20,8 @@ public record FleetSettings(
     String imagePullPolicy,
     String redisUrl,
     ProxyDefaults.AccessLog accessLog,
-    ProxyDefaults.Tracing tracing) {
+    ProxyDefaults.Tracing tracing,
+    ProxyLimits limits) {
 
   public static final int DEFAULT_REPLICAS = 2;
 
@@ -77,7 +79,10 @@ public record FleetSettings(
         first(pullPolicy(s.image()), pullPolicy(d.image()), null),
         redisUrl == null || redisUrl.isBlank() ? null : redisUrl,
         accessLog,
-        tracing);
+        tracing,
+        // Field by field, like the rest: a GantryProxyConfig raising only the body size keeps the
+        // installation's header limit.
+        s.limits() != null ? s.limits().over(d.limits()) : d.limits());
   }
 
   private static String pullPolicy(GantryProxyConfigSpec.Image image) {

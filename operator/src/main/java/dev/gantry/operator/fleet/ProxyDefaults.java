@@ -59,6 +59,7 @@ public record ProxyDefaults(
           "image",
           "resources",
           "logLevel",
+          "limits",
           "service",
           "autoscaling",
           "rateLimit",

@@ -97,6 +97,8 @@ final class ProxyCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin DrainOptions drain = new DrainOptions();
   @picocli.CommandLine.Mixin ObservabilityOptions observe = new ObservabilityOptions();
 
+  @picocli.CommandLine.Mixin HttpLimitOptions httpLimits = new HttpLimitOptions();
+
   @Option(
       names = "--log-level",
       defaultValue = "info",
@@ -142,6 +144,8 @@ final class ProxyCommand implements Callable<Integer> {
         GantryProxy.start(
             new ProxySettings(listenAddress, p -> p, 0, registry, gateway, rateLimits.settings()),
             observability);
+    // Before the first snapshot binds a listener, so every connection gets these limits.
+    proxy.limits(httpLimits.limits());
     SnapshotClient client =
         control.client(
             new SnapshotSink() {

@@ -66,6 +66,8 @@ final class StandaloneCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin DrainOptions drain = new DrainOptions();
   @picocli.CommandLine.Mixin ObservabilityOptions observe = new ObservabilityOptions();
 
+  @picocli.CommandLine.Mixin HttpLimitOptions httpLimits = new HttpLimitOptions();
+
   @Override
   public Integer call() throws Exception {
     HostPort admin = HostPort.parse(adminAddress, "--admin-address");
@@ -89,6 +91,7 @@ final class StandaloneCommand implements Callable<Integer> {
     StandaloneServer server = new StandaloneServer(directory, listenAddress, registry, clock);
     server.rateLimits(rateLimits.settings());
     server.observability(observability);
+    server.limits(httpLimits.limits());
     Gauge.builder("gantry_standalone_reloads", server, StandaloneServer::reloads)
         .description("Folder reloads applied")
         .register(registry);

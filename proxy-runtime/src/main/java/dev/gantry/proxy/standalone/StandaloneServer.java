@@ -6,6 +6,7 @@ import dev.gantry.proxy.DrainReport;
 import dev.gantry.proxy.DrainSettings;
 import dev.gantry.proxy.GantryProxy;
 import dev.gantry.proxy.ProxySettings;
+import dev.gantry.proxy.hardening.HttpLimits;
 import dev.gantry.proxy.observe.Observability;
 import dev.gantry.proxy.ratelimit.RateLimitSettings;
 import dev.gantry.translator.GatewayApiTranslator;
@@ -58,6 +59,7 @@ public final class StandaloneServer implements AutoCloseable {
   private volatile Map<String, GatewaySnapshot> applied = Map.of();
   private DirectoryWatcher watcher;
   private volatile RateLimitSettings rateLimits = RateLimitSettings.defaults();
+  private volatile HttpLimits limits = HttpLimits.DEFAULTS;
   private volatile Observability observability = Observability.disabled();
 
   public StandaloneServer(
@@ -88,6 +90,11 @@ public final class StandaloneServer implements AutoCloseable {
   /** How the proxies started from now on enforce rate limits (call before {@link #start}). */
   public void rateLimits(RateLimitSettings settings) {
     this.rateLimits = settings;
+  }
+
+  /** The client limits of the proxies started from now on (call before {@link #start}). */
+  public void limits(HttpLimits limits) {
+    this.limits = limits;
   }
 
   /**
@@ -168,10 +175,16 @@ public final class StandaloneServer implements AutoCloseable {
           GantryProxy proxy =
               proxies.computeIfAbsent(
                   gw,
-                  k ->
-                      GantryProxy.start(
-                          new ProxySettings(listenAddress, portMapper, 0, registry, k, rateLimits),
-                          observability));
+                  k -> {
+                    GantryProxy started =
+                        GantryProxy.start(
+                            new ProxySettings(
+                                listenAddress, portMapper, 0, registry, k, rateLimits),
+                            observability);
+                    // Before apply binds its listeners, so no connection sees the defaults.
+                    started.limits(limits);
+                    return started;
+                  });
           try {
             proxy.apply(snapshot);
             nowApplied.put(gw, snapshot);
