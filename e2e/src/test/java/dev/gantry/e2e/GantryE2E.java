@@ -101,6 +101,7 @@ class GantryE2E {
   final Map<String, ControlChannelFiles> channelFiles = new LinkedHashMap<>();
   final List<ManagedProcess> echoes = new ArrayList<>();
   int listenerPort;
+  String operatorAddress;
   int echoPort;
   int changeCounter;
 
@@ -152,6 +153,7 @@ class GantryE2E {
     int lbPort = Ports.free("127.0.0.1");
     int operatorLbPort = Ports.free("127.0.0.1");
     String advertise = "127.0.0.1:" + operatorLbPort;
+    operatorAddress = advertise;
     for (String name : List.of("operator-a", "operator-b")) {
       operators.add(
           new OperatorReplica(
@@ -489,6 +491,48 @@ class GantryE2E {
             other.namespace(),
             other.serviceAccount(),
             ControlChannelFiles.TOKEN_AUDIENCE));
+    // A third holds a correctly scoped token whose bound object is gone (what a deleted pod's
+    // token is; pods never run here): the API server no longer accepts it.
+    String boundTo = "e2e-token-holder";
+    admin
+        .secrets()
+        .inNamespace(quickstartNs)
+        .resource(
+            new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata()
+                .withName(boundTo)
+                .endMetadata()
+                .build())
+        .create();
+    Path revoked = work.resolve("revoked.token");
+    ControlChannelFiles.writeAtomically(
+        revoked,
+        Commands.lastLine(
+            kubectl.run(
+                "create",
+                "token",
+                quickstart.serviceAccount(),
+                "-n",
+                quickstartNs,
+                "--audience",
+                ControlChannelFiles.TOKEN_AUDIENCE,
+                "--duration",
+                ControlChannelFiles.TOKEN_DURATION,
+                "--bound-object-kind",
+                "Secret",
+                "--bound-object-name",
+                boundTo)));
+    kubectl.run("delete", "secret", boundTo, "-n", quickstartNs, "--wait=true");
+    ProxyReplica revokedProbe =
+        new ProxyReplica(
+                env,
+                "probe-revoked",
+                quickstartNs + "/" + LOAD_GATEWAY,
+                "127.0.0.18",
+                Ports.free("127.0.0.18"),
+                work)
+            .fleetArgs(args)
+            .controlChannel(quickstart.caFile(), revoked);
     ProxyReplica audienceProbe =
         new ProxyReplica(
                 env,
@@ -510,9 +554,11 @@ class GantryE2E {
             .fleetArgs(args)
             .controlChannel(quickstart.caFile(), otherFleet);
     try (audienceProbe;
-        fleetProbe) {
+        fleetProbe;
+        revokedProbe) {
       audienceProbe.start();
       fleetProbe.start();
+      revokedProbe.start();
       // Each probe's admin answers 503 and its stream is refused with the expected status...
       Await.until(
           "wrong-audience probe refused UNAUTHENTICATED",
@@ -528,16 +574,25 @@ class GantryE2E {
               fleetProbe.readyStatus() == 503
                   && fleetProbe.process().tail(200).contains("PERMISSION_DENIED"),
           () -> fleetProbe.process().tail(20));
+      Await.until(
+          "revoked-token probe refused UNAUTHENTICATED",
+          CONVERGE,
+          () ->
+              revokedProbe.readyStatus() == 503
+                  && revokedProbe.process().tail(200).contains("UNAUTHENTICATED"),
+          () -> revokedProbe.process().tail(20));
       // ... and stays unready while it keeps retrying: no attempt ever gets a snapshot.
       long until = System.nanoTime() + REFUSED_FOR.toNanos();
       while (System.nanoTime() < until) {
         assertThat(audienceProbe.readyStatus()).as("wrong-audience probe /ready").isEqualTo(503);
         assertThat(fleetProbe.readyStatus()).as("other-fleet probe /ready").isEqualTo(503);
+        assertThat(revokedProbe.readyStatus()).as("revoked-token probe /ready").isEqualTo(503);
         Thread.sleep(250);
       }
       // The admin /config of a proxy that never got a snapshot is an empty document.
       assertThat(audienceProbe.config()).as("wrong-audience probe /config").isEmpty();
       assertThat(fleetProbe.config()).as("other-fleet probe /config").isEmpty();
+      assertThat(revokedProbe.config()).as("revoked-token probe /config").isEmpty();
       assertThat(audienceProbe.process().tail(400))
           .as("wrong-audience probe log")
           .doesNotContain("PERMISSION_DENIED")
@@ -553,6 +608,12 @@ class GantryE2E {
                   + other.serviceAccount()
                   + ": asked for the snapshot of");
     }
+    // The serving certificate covers what the proxies dial (the advertised 127.0.0.1 through the
+    // operator load balancer) with host-name verification, trusting only the published bundle.
+    java.security.cert.X509Certificate served = servingCertificate(quickstart.caFile());
+    assertThat(served.getSubjectAlternativeNames())
+        .as("operator serving certificate SANs")
+        .contains(List.of(7, operatorAddress.substring(0, operatorAddress.lastIndexOf(':'))));
     // The real fleets, meanwhile, are served: their bound tokens passed TokenReview.
     for (List<ProxyReplica> fleet : fleets.values()) {
       for (ProxyReplica p : fleet) {
@@ -594,6 +655,36 @@ class GantryE2E {
           .doesNotContain("TokenReview failed");
     }
     phase("control channel checks", t);
+  }
+
+  /** Handshakes with the operator address as a proxy does (HTTPS host-name rules, bundle only). */
+  private java.security.cert.X509Certificate servingCertificate(Path caBundle) throws Exception {
+    var ks = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+    ks.load(null, null);
+    int i = 0;
+    try (var in = Files.newInputStream(caBundle)) {
+      for (var c :
+          java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+        ks.setCertificateEntry("ca-" + i++, c);
+      }
+    }
+    var tmf =
+        javax.net.ssl.TrustManagerFactory.getInstance(
+            javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(ks);
+    var ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+    ctx.init(null, tmf.getTrustManagers(), null);
+    String host = operatorAddress.substring(0, operatorAddress.lastIndexOf(':'));
+    int port = Integer.parseInt(operatorAddress.substring(operatorAddress.lastIndexOf(':') + 1));
+    try (var socket = (javax.net.ssl.SSLSocket) ctx.getSocketFactory().createSocket(host, port)) {
+      socket.setSoTimeout(5000);
+      var params = socket.getSSLParameters();
+      params.setEndpointIdentificationAlgorithm("HTTPS");
+      params.setApplicationProtocols(new String[] {"h2"});
+      socket.setSSLParameters(params);
+      socket.startHandshake();
+      return (java.security.cert.X509Certificate) socket.getSession().getPeerCertificates()[0];
+    }
   }
 
   private String canIList(String namespace, String serviceAccount) {
