@@ -98,8 +98,10 @@ class GantryE2E {
   HaproxyLoadBalancer lb;
   final List<OperatorReplica> operators = new ArrayList<>();
   final Map<String, List<ProxyReplica>> fleets = new LinkedHashMap<>();
+  final Map<String, ControlChannelFiles> channelFiles = new LinkedHashMap<>();
   final List<ManagedProcess> echoes = new ArrayList<>();
   int listenerPort;
+  String operatorAddress;
   int echoPort;
   int changeCounter;
 
@@ -151,6 +153,7 @@ class GantryE2E {
     int lbPort = Ports.free("127.0.0.1");
     int operatorLbPort = Ports.free("127.0.0.1");
     String advertise = "127.0.0.1:" + operatorLbPort;
+    operatorAddress = advertise;
     for (String name : List.of("operator-a", "operator-b")) {
       operators.add(
           new OperatorReplica(
@@ -252,11 +255,43 @@ class GantryE2E {
       String ns = "e2e-" + fleet.getKey();
       List<String> args = fleetDeploymentArgs(ns);
       assertThat(args).contains("--operator", advertise, "--gateway");
+      // Secured channel: the fleet dials TLS with the published CA bundle and a bound token.
+      assertThat(args)
+          .contains("--control-ca", "--control-token-file")
+          .doesNotContain("--insecure-control-channel");
+      ControlChannelFiles files =
+          new ControlChannelFiles(ns, fleetServiceAccount(ns), work)
+              .writeCaBundle(admin, CONVERGE)
+              .refreshToken(kubectl);
+      channelFiles.put(fleet.getKey(), files);
       for (ProxyReplica p : fleet.getValue()) {
         stopLast.add(p);
-        p.fleetArgs(args).start();
+        p.fleetArgs(args).controlChannel(files.caFile(), files.tokenFile()).start();
       }
     }
+    // Tokens live 10 minutes, like the projected volume's; the kubelet renews at 80 %, so does
+    // this.
+    var renewer =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread th = new Thread(r, "e2e-token-renewer");
+              th.setDaemon(true);
+              return th;
+            });
+    renewer.scheduleAtFixedRate(
+        () -> {
+          for (ControlChannelFiles f : channelFiles.values()) {
+            try {
+              f.refreshToken(kubectl);
+            } catch (RuntimeException e) {
+              System.out.println("E2E token renewal for " + f.namespace() + ": " + e);
+            }
+          }
+        },
+        8,
+        8,
+        TimeUnit.MINUTES);
+    stopLast.add(renewer::shutdownNow);
     for (List<ProxyReplica> fleet : fleets.values()) {
       for (ProxyReplica p : fleet) {
         Await.until(
@@ -427,10 +462,258 @@ class GantryE2E {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Faults under load.
+  // The secured control channel on a real API server: TokenReview, audiences, RBAC.
+
+  /** How long a refused proxy must stay unready: many reconnect attempts, each refused. */
+  static final Duration REFUSED_FOR = Duration.ofSeconds(10);
 
   @Test
   @Order(5)
+  void controlChannelRefusesWrongTokensAndFleetsHoldNoPermissions() throws Exception {
+    long t = System.nanoTime();
+    String quickstartNs = "e2e-quickstart";
+    ControlChannelFiles quickstart = channelFiles.get("quickstart");
+    ControlChannelFiles other = channelFiles.get("rate-limiting");
+    List<String> args = fleetDeploymentArgs(quickstartNs);
+
+    // Two impostors ask for the quickstart Gateway: one with the right ServiceAccount but the API
+    // server's default audience (a token meant for the API, not for the snapshot stream), one with
+    // a correctly bound token of another Gateway's fleet ServiceAccount.
+    Path wrongAudience = work.resolve("wrong-audience.token");
+    ControlChannelFiles.writeAtomically(
+        wrongAudience,
+        ControlChannelFiles.mint(kubectl, quickstartNs, quickstart.serviceAccount(), null));
+    Path otherFleet = work.resolve("other-fleet.token");
+    ControlChannelFiles.writeAtomically(
+        otherFleet,
+        ControlChannelFiles.mint(
+            kubectl,
+            other.namespace(),
+            other.serviceAccount(),
+            ControlChannelFiles.TOKEN_AUDIENCE));
+    // A third holds a correctly scoped token whose bound object is gone (what a deleted pod's
+    // token is; pods never run here): the API server no longer accepts it.
+    String boundTo = "e2e-token-holder";
+    admin
+        .secrets()
+        .inNamespace(quickstartNs)
+        .resource(
+            new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata()
+                .withName(boundTo)
+                .endMetadata()
+                .build())
+        .create();
+    Path revoked = work.resolve("revoked.token");
+    ControlChannelFiles.writeAtomically(
+        revoked,
+        Commands.lastLine(
+            kubectl.run(
+                "create",
+                "token",
+                quickstart.serviceAccount(),
+                "-n",
+                quickstartNs,
+                "--audience",
+                ControlChannelFiles.TOKEN_AUDIENCE,
+                "--duration",
+                ControlChannelFiles.TOKEN_DURATION,
+                "--bound-object-kind",
+                "Secret",
+                "--bound-object-name",
+                boundTo)));
+    kubectl.run("delete", "secret", boundTo, "-n", quickstartNs, "--wait=true");
+    ProxyReplica revokedProbe =
+        new ProxyReplica(
+                env,
+                "probe-revoked",
+                quickstartNs + "/" + LOAD_GATEWAY,
+                "127.0.0.18",
+                Ports.free("127.0.0.18"),
+                work)
+            .fleetArgs(args)
+            .controlChannel(quickstart.caFile(), revoked);
+    ProxyReplica audienceProbe =
+        new ProxyReplica(
+                env,
+                "probe-wrong-audience",
+                quickstartNs + "/" + LOAD_GATEWAY,
+                "127.0.0.16",
+                Ports.free("127.0.0.16"),
+                work)
+            .fleetArgs(args)
+            .controlChannel(quickstart.caFile(), wrongAudience);
+    ProxyReplica fleetProbe =
+        new ProxyReplica(
+                env,
+                "probe-other-fleet",
+                quickstartNs + "/" + LOAD_GATEWAY,
+                "127.0.0.17",
+                Ports.free("127.0.0.17"),
+                work)
+            .fleetArgs(args)
+            .controlChannel(quickstart.caFile(), otherFleet);
+    try (audienceProbe;
+        fleetProbe;
+        revokedProbe) {
+      audienceProbe.start();
+      fleetProbe.start();
+      revokedProbe.start();
+      // Each probe's admin answers 503 and its stream is refused with the expected status...
+      Await.until(
+          "wrong-audience probe refused UNAUTHENTICATED",
+          CONVERGE,
+          () ->
+              audienceProbe.readyStatus() == 503
+                  && audienceProbe.process().tail(200).contains("UNAUTHENTICATED"),
+          () -> audienceProbe.process().tail(20));
+      Await.until(
+          "other-fleet probe refused PERMISSION_DENIED",
+          CONVERGE,
+          () ->
+              fleetProbe.readyStatus() == 503
+                  && fleetProbe.process().tail(200).contains("PERMISSION_DENIED"),
+          () -> fleetProbe.process().tail(20));
+      Await.until(
+          "revoked-token probe refused UNAUTHENTICATED",
+          CONVERGE,
+          () ->
+              revokedProbe.readyStatus() == 503
+                  && revokedProbe.process().tail(200).contains("UNAUTHENTICATED"),
+          () -> revokedProbe.process().tail(20));
+      // ... and stays unready while it keeps retrying: no attempt ever gets a snapshot.
+      long until = System.nanoTime() + REFUSED_FOR.toNanos();
+      while (System.nanoTime() < until) {
+        assertThat(audienceProbe.readyStatus()).as("wrong-audience probe /ready").isEqualTo(503);
+        assertThat(fleetProbe.readyStatus()).as("other-fleet probe /ready").isEqualTo(503);
+        assertThat(revokedProbe.readyStatus()).as("revoked-token probe /ready").isEqualTo(503);
+        Thread.sleep(250);
+      }
+      // The admin /config of a proxy that never got a snapshot is an empty document.
+      assertThat(audienceProbe.config()).as("wrong-audience probe /config").isEmpty();
+      assertThat(fleetProbe.config()).as("other-fleet probe /config").isEmpty();
+      assertThat(revokedProbe.config()).as("revoked-token probe /config").isEmpty();
+      assertThat(audienceProbe.process().tail(400))
+          .as("wrong-audience probe log")
+          .doesNotContain("PERMISSION_DENIED")
+          .contains("expected: a valid token for audience " + ControlChannelFiles.TOKEN_AUDIENCE);
+      // The operator names the refused identity and what it asked for.
+      String operatorLogs =
+          operators.stream().map(o -> o.process().tail(3000)).collect(Collectors.joining("\n"));
+      assertThat(operatorLogs)
+          .contains(
+              "refused system:serviceaccount:"
+                  + other.namespace()
+                  + ":"
+                  + other.serviceAccount()
+                  + ": asked for the snapshot of");
+    }
+    // The serving certificate covers what the proxies dial (the advertised 127.0.0.1 through the
+    // operator load balancer) with host-name verification, trusting only the published bundle.
+    java.security.cert.X509Certificate served = servingCertificate(quickstart.caFile());
+    assertThat(served.getSubjectAlternativeNames())
+        .as("operator serving certificate SANs")
+        .contains(List.of(7, operatorAddress.substring(0, operatorAddress.lastIndexOf(':'))));
+    // The real fleets, meanwhile, are served: their bound tokens passed TokenReview.
+    for (List<ProxyReplica> fleet : fleets.values()) {
+      for (ProxyReplica p : fleet) {
+        assertThat(p.ready()).as(p.name() + " ready").isTrue();
+      }
+    }
+
+    // The fleet ServiceAccounts hold nothing beyond what every authenticated identity has: their
+    // permission list equals that of a ServiceAccount nobody ever bound anything to.
+    for (ControlChannelFiles f : channelFiles.values()) {
+      String fleet = canIList(f.namespace(), f.serviceAccount());
+      String nobody = canIList(f.namespace(), "e2e-nobody");
+      assertThat(fleet).as("can-i --list of " + f.serviceAccount()).isEqualTo(nobody);
+      assertThat(fleet).doesNotContain("secrets", "configmaps", "pods", "gateways", "*.*");
+      var sa =
+          admin.serviceAccounts().inNamespace(f.namespace()).withName(f.serviceAccount()).get();
+      assertThat(sa.getAutomountServiceAccountToken())
+          .as(f.serviceAccount() + " automountServiceAccountToken")
+          .isFalse();
+    }
+
+    // The chart's RBAC covers the channel: the operators (chart SA token) created the CA Secret
+    // and the bundle ConfigMaps and reviewed tokens. can-i pins that it is exactly these grants.
+    var caSecret = admin.secrets().inNamespace(SYSTEM_NS).withName(CA_SECRET).get();
+    assertThat(caSecret).as("CA Secret " + SYSTEM_NS + "/" + CA_SECRET).isNotNull();
+    assertThat(caSecret.getData()).containsKeys("ca.crt", "ca.key");
+    assertThat(operatorCanI("create", "tokenreviews.authentication.k8s.io")).isEqualTo("yes");
+    assertThat(operatorCanI("update", "secrets/" + CA_SECRET, "-n", SYSTEM_NS)).isEqualTo("yes");
+    assertThat(operatorCanI("update", "secrets/someone-elses", "-n", SYSTEM_NS)).isEqualTo("no");
+    assertThat(
+            operatorCanI(
+                "update", "configmaps/" + ControlChannelFiles.CA_CONFIG_MAP, "-n", quickstartNs))
+        .isEqualTo("yes");
+    assertThat(operatorCanI("delete", "configmaps", "-n", quickstartNs)).isEqualTo("no");
+    for (OperatorReplica o : operators) {
+      assertThat(o.process().tail(3000))
+          .as(o.name() + " log: no RBAC denial, no failed TokenReview")
+          .doesNotContain("is forbidden")
+          .doesNotContain("TokenReview failed");
+    }
+    phase("control channel checks", t);
+  }
+
+  /** Handshakes with the operator address as a proxy does (HTTPS host-name rules, bundle only). */
+  private java.security.cert.X509Certificate servingCertificate(Path caBundle) throws Exception {
+    var ks = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+    ks.load(null, null);
+    int i = 0;
+    try (var in = Files.newInputStream(caBundle)) {
+      for (var c :
+          java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+        ks.setCertificateEntry("ca-" + i++, c);
+      }
+    }
+    var tmf =
+        javax.net.ssl.TrustManagerFactory.getInstance(
+            javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(ks);
+    var ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+    ctx.init(null, tmf.getTrustManagers(), null);
+    String host = operatorAddress.substring(0, operatorAddress.lastIndexOf(':'));
+    int port = Integer.parseInt(operatorAddress.substring(operatorAddress.lastIndexOf(':') + 1));
+    try (var socket = (javax.net.ssl.SSLSocket) ctx.getSocketFactory().createSocket(host, port)) {
+      socket.setSoTimeout(5000);
+      var params = socket.getSSLParameters();
+      params.setEndpointIdentificationAlgorithm("HTTPS");
+      params.setApplicationProtocols(new String[] {"h2"});
+      socket.setSSLParameters(params);
+      socket.startHandshake();
+      return (java.security.cert.X509Certificate) socket.getSession().getPeerCertificates()[0];
+    }
+  }
+
+  private String canIList(String namespace, String serviceAccount) {
+    return kubectl.run(
+        "auth",
+        "can-i",
+        "--list",
+        "-n",
+        namespace,
+        "--as=system:serviceaccount:" + namespace + ":" + serviceAccount);
+  }
+
+  /** kubectl auth can-i as the operators, through their own kubeconfig (the chart SA token). */
+  private String operatorCanI(String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(env.kubectl().toString());
+    command.add("--kubeconfig=" + operatorKubeconfig);
+    command.add("auth");
+    command.add("can-i");
+    command.addAll(List.of(args));
+    return Commands.lastLine(Commands.tryRun(Duration.ofSeconds(30), Map.of(), command).output())
+        .strip();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Faults under load.
+
+  @Test
+  @Order(6)
   void faultsUnderContinuousLoad() throws Exception {
     LoadGenerator load =
         new LoadGenerator(
@@ -879,6 +1162,14 @@ class GantryE2E {
     var c = d.getSpec().getTemplate().getSpec().getContainers().getFirst();
     // The image's entrypoint is `java -jar gantry.jar`; bin/gantry is that here.
     return c.getArgs() == null ? List.of() : List.copyOf(c.getArgs());
+  }
+
+  /** The fleet Deployment's serviceAccountName: the identity its proxies' tokens carry. */
+  private String fleetServiceAccount(String ns) {
+    String sa =
+        fleetDeployments(ns).getFirst().getSpec().getTemplate().getSpec().getServiceAccountName();
+    assertThat(sa).as("fleet Deployment serviceAccountName in " + ns).isNotBlank();
+    return sa;
   }
 
   private List<io.fabric8.kubernetes.api.model.apps.Deployment> fleetDeployments(String ns) {

@@ -33,6 +33,8 @@ final class ProxyReplica implements AutoCloseable {
   private final int adminPort;
   private final Path dir;
   private List<String> fleetArgs;
+  private Path controlCa;
+  private Path controlToken;
   private ManagedProcess process;
 
   ProxyReplica(
@@ -55,14 +57,31 @@ final class ProxyReplica implements AutoCloseable {
     return this;
   }
 
+  /**
+   * The local files standing in for the pod's mounted CA bundle and projected token: they replace
+   * the values of {@code --control-ca} and {@code --control-token-file} in the fleet args.
+   */
+  ProxyReplica controlChannel(Path caFile, Path tokenFile) {
+    this.controlCa = caFile;
+    this.controlToken = tokenFile;
+    return this;
+  }
+
   ProxyReplica start() {
     List<String> command = new ArrayList<>();
     command.add(env.gantryScript().toString());
     for (int i = 0; i < fleetArgs.size(); i++) {
       String a = fleetArgs.get(i);
       command.add(a);
-      if (a.equals("--snapshot-file") && i + 1 < fleetArgs.size()) {
-        command.add(dir.resolve(name + "-snapshot.json").toString());
+      Path local =
+          switch (a) {
+            case "--snapshot-file" -> dir.resolve(name + "-snapshot.json");
+            case "--control-ca" -> required(a, controlCa);
+            case "--control-token-file" -> required(a, controlToken);
+            default -> null;
+          };
+      if (local != null && i + 1 < fleetArgs.size()) {
+        command.add(local.toString());
         i++;
       }
     }
@@ -73,6 +92,14 @@ final class ProxyReplica implements AutoCloseable {
         ManagedProcess.start(
             name, dir, Map.of("GANTRY_JAVA_OPTS", "-Xmx256m -XX:TieredStopAtLevel=1"), command);
     return this;
+  }
+
+  private static Path required(String flag, Path file) {
+    if (file == null) {
+      throw new IllegalStateException(
+          flag + ": no local file (expected: controlChannel(ca, token) before start())");
+    }
+    return file;
   }
 
   String gateway() {
@@ -96,20 +123,24 @@ final class ProxyReplica implements AutoCloseable {
   }
 
   boolean ready() {
+    return readyStatus() == 200;
+  }
+
+  /** The admin /ready status code, or -1 while the admin server does not answer. */
+  int readyStatus() {
     try {
       return ADMIN
-              .send(
-                  HttpRequest.newBuilder(URI.create("http://" + host + ":" + adminPort + "/ready"))
-                      .timeout(Duration.ofSeconds(1))
-                      .build(),
-                  HttpResponse.BodyHandlers.discarding())
-              .statusCode()
-          == 200;
+          .send(
+              HttpRequest.newBuilder(URI.create("http://" + host + ":" + adminPort + "/ready"))
+                  .timeout(Duration.ofSeconds(1))
+                  .build(),
+              HttpResponse.BodyHandlers.discarding())
+          .statusCode();
     } catch (java.io.IOException e) {
-      return false;
+      return -1;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return false;
+      return -1;
     }
   }
 
