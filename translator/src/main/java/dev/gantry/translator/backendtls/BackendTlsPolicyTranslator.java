@@ -8,14 +8,12 @@ import dev.gantry.model.routing.Cluster;
 import dev.gantry.model.routing.RoutingConfig;
 import dev.gantry.model.secrets.CaBundle;
 import dev.gantry.model.secrets.SecretsConfig;
-import dev.gantry.translator.GatewayApiTranslator;
+import dev.gantry.translator.policy.PolicyAncestors;
 import dev.gantry.translator.status.Conditions;
-import dev.gantry.translator.status.ConditionsBuilder;
 import dev.gantry.translator.support.CaCertificateResolver;
 import dev.gantry.translator.support.InvalidValueException;
 import dev.gantry.translator.support.Names;
 import dev.gantry.translator.support.ResourceIndex;
-import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy;
@@ -25,8 +23,6 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.LocalPolicyTargetReferenceWithSectionName;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReference;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReferenceBuilder;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1.PolicyAncestorStatus;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1.PolicyAncestorStatusBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.PolicyStatus;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -393,55 +389,33 @@ public final class BackendTlsPolicyTranslator {
         byAncestor.computeIfAbsent(gw, k -> new ArrayList<>()).add(t);
       }
     }
-    List<PolicyAncestorStatus> previous =
-        policy.getStatus() == null || policy.getStatus().getAncestors() == null
-            ? List.of()
-            : policy.getStatus().getAncestors();
-    List<PolicyAncestorStatus> ancestors = new ArrayList<>();
-    for (PolicyAncestorStatus p : previous) {
-      if (!GatewayApiTranslator.CONTROLLER_NAME.equals(p.getControllerName())) {
-        ancestors.add(p);
-      }
-    }
-    for (var e : byAncestor.entrySet()) {
-      ParentReference ref = refs.get(e.getKey());
-      List<Condition> before =
-          previous.stream()
-              .filter(
-                  p ->
-                      GatewayApiTranslator.CONTROLLER_NAME.equals(p.getControllerName())
-                          && ref.equals(p.getAncestorRef()))
-              .findFirst()
-              .map(PolicyAncestorStatus::getConditions)
-              .orElse(null);
-      ConditionsBuilder cb =
-          new ConditionsBuilder(before, policy.getMetadata().getGeneration(), now);
-      Target worst = e.getValue().stream().filter(t -> t.reason() != null).findFirst().orElse(null);
-      if (worst != null) {
-        cb.set(Conditions.ACCEPTED, false, worst.reason(), worst.message());
-      } else if (r.acceptedReason() != null) {
-        cb.set(Conditions.ACCEPTED, false, r.acceptedReason(), r.acceptedMessage());
-      } else {
-        cb.set(Conditions.ACCEPTED, true, Conditions.REASON_ACCEPTED, "Policy is accepted");
-      }
-      if (r.refsReason() != null) {
-        cb.set(Conditions.RESOLVED_REFS, false, r.refsReason(), r.refsMessage());
-      } else {
-        cb.set(
-            Conditions.RESOLVED_REFS,
-            true,
-            Conditions.REASON_RESOLVED_REFS,
-            "CA certificate references resolved");
-      }
-      ancestors.add(
-          new PolicyAncestorStatusBuilder()
-              .withAncestorRef(ref)
-              .withControllerName(GatewayApiTranslator.CONTROLLER_NAME)
-              .withConditions(cb.build())
-              .build());
-    }
-    PolicyStatus status = new PolicyStatus();
-    status.setAncestors(ancestors.size() > 16 ? ancestors.subList(0, 16) : ancestors);
+    PolicyStatus status =
+        PolicyAncestors.write(
+            policy,
+            policy.getStatus(),
+            refs,
+            byAncestor,
+            now,
+            (cb, group, before) -> {
+              Target worst =
+                  group.stream().filter(t -> t.reason() != null).findFirst().orElse(null);
+              if (worst != null) {
+                cb.set(Conditions.ACCEPTED, false, worst.reason(), worst.message());
+              } else if (r.acceptedReason() != null) {
+                cb.set(Conditions.ACCEPTED, false, r.acceptedReason(), r.acceptedMessage());
+              } else {
+                cb.set(Conditions.ACCEPTED, true, Conditions.REASON_ACCEPTED, "Policy is accepted");
+              }
+              if (r.refsReason() != null) {
+                cb.set(Conditions.RESOLVED_REFS, false, r.refsReason(), r.refsMessage());
+              } else {
+                cb.set(
+                    Conditions.RESOLVED_REFS,
+                    true,
+                    Conditions.REASON_RESOLVED_REFS,
+                    "CA certificate references resolved");
+              }
+            });
     return new BackendTLSPolicyBuilder(policy).withStatus(status).build();
   }
 }

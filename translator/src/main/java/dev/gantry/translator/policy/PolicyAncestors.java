@@ -139,6 +139,65 @@ public final class PolicyAncestors {
         byAncestor.computeIfAbsent(gw, k -> new ArrayList<>()).add(o);
       }
     }
+    return write(
+        policy,
+        previousStatus,
+        refs,
+        byAncestor,
+        now,
+        (cb, group, before) -> {
+          if (invalid != null) {
+            cb.set(Conditions.ACCEPTED, false, REASON_INVALID, String.join("; ", invalid));
+          } else {
+            Outcome worst = group.stream().filter(o -> !o.ok()).findFirst().orElse(null);
+            if (worst == null) {
+              cb.set(
+                  Conditions.ACCEPTED,
+                  true,
+                  Conditions.REASON_ACCEPTED,
+                  "Policy is accepted and attached");
+            } else {
+              cb.set(Conditions.ACCEPTED, false, worst.reason(), worst.message());
+            }
+          }
+          if (before != null) {
+            for (Condition c : before) {
+              if (operatorConditions.contains(c.getType())) {
+                cb.set(
+                    c.getType(),
+                    Conditions.TRUE.equals(c.getStatus()),
+                    c.getReason(),
+                    c.getMessage());
+              }
+            }
+          }
+        });
+  }
+
+  /** Decides the conditions of one ancestor entry from what lies under it. */
+  @FunctionalInterface
+  public interface EntryConditions<T> {
+    /**
+     * @param group the targets (or outcomes) under this ancestor
+     * @param before this controller's previous conditions for the ancestor, or null
+     */
+    void decide(ConditionsBuilder cb, List<T> group, List<Condition> before);
+  }
+
+  /**
+   * The status with this controller's entries replaced by one per ancestor of {@code byAncestor}
+   * (in its order), conditions from {@code conditions}; other controllers' entries are kept,
+   * unchanged and first; at most 16 entries. Every policy kind's status goes through here.
+   *
+   * @param refs the ancestorRef of each key of {@code byAncestor}
+   */
+  public static <T> PolicyStatus write(
+      HasMetadata policy,
+      PolicyStatus previousStatus,
+      Map<String, ParentReference> refs,
+      Map<String, List<T>> byAncestor,
+      Instant now,
+      EntryConditions<T> conditions) {
     List<PolicyAncestorStatus> previous =
         previousStatus == null || previousStatus.getAncestors() == null
             ? List.of()
@@ -162,28 +221,7 @@ public final class PolicyAncestors {
               .orElse(null);
       ConditionsBuilder cb =
           new ConditionsBuilder(before, policy.getMetadata().getGeneration(), now);
-      if (invalid != null) {
-        cb.set(Conditions.ACCEPTED, false, REASON_INVALID, String.join("; ", invalid));
-      } else {
-        Outcome worst = e.getValue().stream().filter(o -> !o.ok()).findFirst().orElse(null);
-        if (worst == null) {
-          cb.set(
-              Conditions.ACCEPTED,
-              true,
-              Conditions.REASON_ACCEPTED,
-              "Policy is accepted and attached");
-        } else {
-          cb.set(Conditions.ACCEPTED, false, worst.reason(), worst.message());
-        }
-      }
-      if (before != null) {
-        for (Condition c : before) {
-          if (operatorConditions.contains(c.getType())) {
-            cb.set(
-                c.getType(), Conditions.TRUE.equals(c.getStatus()), c.getReason(), c.getMessage());
-          }
-        }
-      }
+      conditions.decide(cb, e.getValue(), before);
       ancestors.add(
           new PolicyAncestorStatusBuilder()
               .withAncestorRef(ref)
