@@ -198,6 +198,9 @@ class UpstreamResilienceIT {
 
       h2.healthStatus = 503;
       long downMs = millisUntil(() -> gauge("checked", key(h2.port())) == 0, 2000);
+      // A request picked just before the flip may still be on the wire: it is in flight, not
+      // traffic sent while unhealthy. Let those land before counting.
+      Thread.sleep(200);
       long atDown = h2.requests();
       Thread.sleep(3 * interval);
       long whileDown = h2.requests() - atDown;
