@@ -96,8 +96,8 @@ class MetricsIT {
   void routeAndClusterSeriesCountRequestsAndLatency() throws IOException {
     f.apply(config());
     String before = scrape();
-    assertThat(v(before, "gantry_requests_total", "route", ROUTE_OK, "status_class", "2xx"))
-        .isEqualTo(0);
+    // A route's series appear with its first request (RouteMetrics): no memory for idle routes.
+    assertThat(before).doesNotContain(ROUTE_OK);
     assertThat(v(before, "gantry_upstream_requests_total", "cluster", "v1", "code_class", "2xx"))
         .isEqualTo(0);
 

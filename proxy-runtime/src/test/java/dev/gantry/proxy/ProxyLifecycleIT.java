@@ -156,6 +156,14 @@ class ProxyLifecycleIT {
               .isTrue();
         }
         assertThat(p.boundPort(8080)).isEqualTo(-1);
+        try (RawHttp kept = new RawHttp(p.boundPort(80))) {
+          assertThat(kept.get("x", "/").status()).isEqualTo(200);
+        }
+        // Counted just after the last byte is written: the client may see the answer first.
+        long until = System.nanoTime() + 2_000_000_000L;
+        while (!reg.scrape().contains("route=\"kept/match/0\"") && System.nanoTime() < until) {
+          Thread.sleep(10);
+        }
         assertThat(reg.scrape()).doesNotContain("dropped").contains("route=\"kept/match/0\"");
       }
     }
