@@ -85,6 +85,24 @@ class ImagesTest {
     }
   }
 
+  /** The proxy image runs with the collector flags the launcher measured and chose. */
+  @org.junit.jupiter.api.Test
+  void proxyImageUsesTheLaunchersCollectorFlags() throws IOException {
+    String launcher = Files.readString(files.repoRoot().resolve("bin/gantry"));
+    Matcher gc = Pattern.compile("gc=\"\\$\\{GANTRY_GC:-([^}]*)}\"").matcher(launcher);
+    assertThat(gc.find()).as("gc=\"${GANTRY_GC:-...}\" in bin/gantry").isTrue();
+    List<String> flags = Arrays.asList(gc.group(1).trim().split("\\s+"));
+    assertThat(flags).contains("-XX:+UseG1GC");
+    List<String> instructions =
+        instructions(Files.readAllLines(files.images().resolve("proxy").resolve("Dockerfile")));
+    assertThat(instructions.stream().filter(i -> i.startsWith("ENV JAVA_TOOL_OPTIONS=")))
+        .singleElement()
+        .satisfies(
+            env ->
+                assertThat(env.substring(env.indexOf('=') + 1).replace("\"", " ").split("\\s+"))
+                    .containsAll(flags));
+  }
+
   @ParameterizedTest(name = "{0} image name and ports match the chart")
   @CsvSource({"operator", "proxy"})
   void chartReferencesTheImage(String image) throws IOException {

@@ -121,6 +121,9 @@ public final class GantryProxy implements AutoCloseable {
     runtime.swap(compiled);
     // Probers for the new clusters start, state of endpoints no cluster lists any more goes.
     upstreams.activate(compiled.clusters().values());
+    if (current == null) {
+      HeapTrim.afterFirstConfig();
+    }
     current = snapshot;
     reloads++;
     runtime.metrics().configApplied(snapshot.version());
