@@ -5,6 +5,7 @@ import dev.gantry.proxy.admin.AdminHandlers;
 import dev.gantry.proxy.admin.AdminServer;
 import dev.gantry.proxy.echo.EchoServer;
 import dev.gantry.proxy.observe.Observability;
+import dev.gantry.proxy.standalone.LoadedResources;
 import dev.gantry.proxy.standalone.LoopbackEndpoints;
 import dev.gantry.proxy.standalone.ResourceDirectory;
 import dev.gantry.proxy.standalone.StandaloneServer;
@@ -71,11 +72,18 @@ final class StandaloneCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     HostPort admin = HostPort.parse(adminAddress, "--admin-address");
+    if (!java.nio.file.Files.isDirectory(dir)) {
+      // The folder is watched for changes, so it must exist at start (files in it may not yet).
+      System.err.println("error: DIR: " + dir + " (expected: an existing folder)");
+      return 2;
+    }
     Clock clock = Clock.systemUTC();
     ResourceDirectory directory = new ResourceDirectory(dir.toAbsolutePath().normalize(), clock);
     List<AutoCloseable> closeables = new ArrayList<>();
+    LoadedResources initial = null;
     if (echoBackends) {
-      for (var e : LoopbackEndpoints.of(directory.load()).entrySet()) {
+      initial = directory.load();
+      for (var e : LoopbackEndpoints.of(initial).entrySet()) {
         String host = e.getKey().getHostString();
         EchoServer echo = EchoServer.start(host, e.getKey().getPort(), e.getValue());
         closeables.add(echo);
@@ -98,7 +106,7 @@ final class StandaloneCommand implements Callable<Integer> {
     Gauge.builder("gantry_standalone_reload_failures", server, StandaloneServer::failedReloads)
         .description("Folder reloads rejected because of errors")
         .register(registry);
-    server.start(debounceMillis);
+    server.start(debounceMillis, initial);
     closeables.add(0, server);
     AdminServer adminServer =
         AdminServer.start(

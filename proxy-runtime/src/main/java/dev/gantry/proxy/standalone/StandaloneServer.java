@@ -107,8 +107,17 @@ public final class StandaloneServer implements AutoCloseable {
 
   /** Loads and applies the folder once, then watches it (debounced by {@code debounceMillis}). */
   public void start(long debounceMillis) throws IOException {
+    start(debounceMillis, null);
+  }
+
+  /**
+   * @param initial the folder as the caller already read it (the echo backends are derived from
+   *     it), used for the first load instead of reading and parsing the folder a second time; null
+   *     to read it
+   */
+  public void start(long debounceMillis, LoadedResources initial) throws IOException {
     try {
-      reloader.submit(this::reload).get();
+      reloader.submit(() -> reload(initial)).get();
     } catch (Exception e) {
       throw new IllegalStateException("initial load failed", e);
     }
@@ -120,8 +129,12 @@ public final class StandaloneServer implements AutoCloseable {
    * Reads, translates, validates and applies the folder; on any problem keeps the running config.
    */
   void reload() {
+    reload(null);
+  }
+
+  private void reload(LoadedResources preloaded) {
     try {
-      Map<String, GatewaySnapshot> snapshots = translateFolder();
+      Map<String, GatewaySnapshot> snapshots = translateFolder(preloaded);
       if (snapshots == null) {
         return;
       }
@@ -139,8 +152,8 @@ public final class StandaloneServer implements AutoCloseable {
    * objects and the translation's working state are unreachable while the snapshots are applied:
    * with 10,000 routes they are most of the heap (see HeapTrim).
    */
-  private Map<String, GatewaySnapshot> translateFolder() {
-    LoadedResources loaded = directory.load();
+  private Map<String, GatewaySnapshot> translateFolder(LoadedResources preloaded) {
+    LoadedResources loaded = preloaded != null ? preloaded : directory.load();
     if (!loaded.ok()) {
       reject("the folder has errors", loaded.errors());
       return null;
