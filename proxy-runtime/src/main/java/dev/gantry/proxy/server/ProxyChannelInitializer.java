@@ -24,8 +24,8 @@ import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2ServerUpgradeCodec;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AsciiString;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The pipeline of a downstream connection: HTTP/1.1 with h2c upgrade and h2c prior-knowledge
@@ -103,7 +103,7 @@ public final class ProxyChannelInitializer extends ChannelInitializer<SocketChan
       // HTTPS: SNI picks the certificate, then ALPN picks HTTP/2 or HTTP/1.1 (AlpnPipeline).
       ch.pipeline()
           .addLast(
-              new IdleStateHandler(0, 0, idleSeconds),
+              new IdleTimeout(idleSeconds, TimeUnit.SECONDS),
               new SniListenerHandler(this::currentPort),
               new AlpnPipeline(this));
       return;
@@ -119,7 +119,7 @@ public final class ProxyChannelInitializer extends ChannelInitializer<SocketChan
             MAX_UPGRADE_BODY);
     ch.pipeline()
         .addLast(
-            new IdleStateHandler(0, 0, idleSeconds),
+            new IdleTimeout(idleSeconds, TimeUnit.SECONDS),
             new CleartextHttp2ServerUpgradeHandler(
                 codec,
                 upgrade,

@@ -26,7 +26,6 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.codec.http2.CleartextHttp2ServerUpgradeHandler;
 import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 
@@ -211,10 +210,10 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     removeIfPresent(cp, HttpServerUpgradeHandler.class);
     removeIfPresent(cp, dev.gantry.proxy.hardening.RequestHeaderTimeout.class);
     removeIfPresent(cp, dev.gantry.proxy.hardening.RequestGuard.class);
-    removeIfPresent(cp, IdleStateHandler.class);
+    removeIfPresent(cp, IdleTimeout.class);
     cp.remove(this);
     removeIfPresent(up, UpstreamHandler.class);
-    removeIfPresent(up, IdleStateHandler.class);
+    removeIfPresent(up, IdleTimeout.class);
     // Removing the codecs last hands any bytes they still buffer to the relays.
     removeIfPresent(cp, HttpServerCodec.class);
     removeIfPresent(up, HttpClientCodec.class);

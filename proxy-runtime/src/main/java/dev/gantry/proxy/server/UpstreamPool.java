@@ -23,7 +23,6 @@ import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.util.ArrayDeque;
@@ -253,8 +252,7 @@ final class UpstreamPool {
                     ch.pipeline()
                         .addLast(
                             new HttpClientCodec(),
-                            new IdleStateHandler(
-                                0, 0, settings.idleTimeoutMs(), TimeUnit.MILLISECONDS),
+                            new IdleTimeout(settings.idleTimeoutMs(), TimeUnit.MILLISECONDS),
                             new UpstreamHandler(settings.maxRequestsPerConnection()));
                   }
                 })
@@ -339,8 +337,7 @@ final class UpstreamPool {
                     ch.pipeline()
                         .addLast(
                             Http2FrameCodecBuilder.forClient().build(),
-                            new IdleStateHandler(
-                                0, 0, settings.idleTimeoutMs(), TimeUnit.MILLISECONDS),
+                            new IdleTimeout(settings.idleTimeoutMs(), TimeUnit.MILLISECONDS),
                             new ChannelInboundHandlerAdapter() {
                               @Override
                               public void userEventTriggered(ChannelHandlerContext ctx, Object e) {
