@@ -102,6 +102,54 @@ class GlobalRateLimitIT {
     }
   }
 
+  /**
+   * One hot key (a limit with no key) under 48 concurrent requests, with the default 50 ms store
+   * timeout: the checks of one key are batched into one compare-and-swap, so none of them times out
+   * racing the others (before, every one of them did) and exactly the limit passes.
+   */
+  @Test
+  void concurrentRequestsOnOneKeyAreBatchedNotTimedOut() throws Exception {
+    String url = RedisServers.sharedUrl();
+    int n = 400;
+    String name = "rl-hot-" + UUID.randomUUID();
+    RateLimit rl = RateLimits.of(name, Scope.GLOBAL, null, false, limit("all", n, TEN_MINUTES));
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    try (EchoServer echo = EchoServer.start("127.0.0.1", 0, "v1");
+        GantryProxy p =
+            GantryProxy.start(
+                new ProxySettings(
+                    "127.0.0.1",
+                    x -> 0,
+                    1,
+                    registry,
+                    "ns/gw",
+                    new RateLimitSettings(url, Duration.ofMillis(50), null, 0, true, 1000)))) {
+      p.apply(snapshot(echo.port(), rl));
+      get(p); // connects to Redis
+      ExecutorService pool = Executors.newFixedThreadPool(48);
+      try {
+        List<Future<Integer>> results = new ArrayList<>();
+        for (int i = 0; i < n + 100; i++) {
+          results.add(pool.submit(() -> get(p).status()));
+        }
+        int ok = 0;
+        int limited = 0;
+        for (Future<Integer> r : results) {
+          int s = r.get();
+          assertThat(s).isIn(200, 429);
+          ok += s == 200 ? 1 : 0;
+          limited += s == 429 ? 1 : 0;
+        }
+        System.out.println("hot key, 48 concurrent: " + ok + " passed, " + limited + " limited");
+        assertThat(ok).isEqualTo(n - 1);
+        assertThat(limited).isEqualTo(101);
+        assertThat(registry.scrape()).contains("result=\"store_error\"} 0.0");
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
   @Test
   void threeProxiesSharingRedisPassNWithinOnePercent() throws Exception {
     String url = RedisServers.sharedUrl();

@@ -3,8 +3,10 @@ package dev.gantry.proxy.ratelimit;
 import dev.gantry.model.routing.RateLimit.Limit;
 import dev.gantry.proxy.route.RequestView;
 import io.github.bucket4j.BucketConfiguration;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
 
 /**
  * A Global limit: one Bucket4j bucket per key in Redis, shared by every replica of the Gateway, so
@@ -13,6 +15,11 @@ import java.util.concurrent.CompletableFuture;
  * of reading buckets built for other rates.
  */
 final class GlobalLimit extends CompiledLimit {
+  private static final Logger LOG = Logger.getLogger(GlobalLimit.class.getName());
+  private static final long LOG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
+  // When a store failure was last logged, shared by every limit: at most one line per 10 s.
+  private static final AtomicLong lastLogged = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
+
   private final String keyPrefix;
   private final boolean failOpen;
   private final BucketConfiguration config;
@@ -40,13 +47,35 @@ final class GlobalLimit extends CompiledLimit {
     if (store == null) {
       return CompletableFuture.completedFuture(LimitOutcome.storeFailure(this, failOpen));
     }
-    byte[] key = (keyPrefix + key().of(request, client)).getBytes(StandardCharsets.UTF_8);
+    String key = keyPrefix + key().of(request, client);
     return store
         .tryConsume(key, config)
         .handle(
-            (probe, error) ->
-                error == null
-                    ? LimitOutcome.of(this, probe)
-                    : LimitOutcome.storeFailure(this, failOpen));
+            (probe, error) -> {
+              if (error == null) {
+                return LimitOutcome.of(this, probe);
+              }
+              logFailure(error);
+              return LimitOutcome.storeFailure(this, failOpen);
+            });
+  }
+
+  /**
+   * The metric counts store errors; the log says why, at most once per 10 s so an outage does not
+   * flood it.
+   */
+  private void logFailure(Throwable error) {
+    long now = System.nanoTime();
+    long last = lastLogged.get();
+    if (now - last >= LOG_EVERY_NANOS && lastLogged.compareAndSet(last, now)) {
+      Throwable cause = error.getCause() != null ? error.getCause() : error;
+      LOG.warning(
+          "rate-limit store check failed for limit "
+              + keyPrefix
+              + " (request "
+              + (failOpen ? "allowed: failureMode Open" : "refused: failureMode Closed")
+              + "; logged at most every 10 s): "
+              + cause);
+    }
   }
 }

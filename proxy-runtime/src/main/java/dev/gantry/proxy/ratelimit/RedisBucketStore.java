@@ -1,9 +1,13 @@
 package dev.gantry.proxy.ratelimit;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.distributed.AsyncBucketProxy;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
+import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
@@ -13,6 +17,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +29,12 @@ import java.util.logging.Logger;
  * Every call is bounded by the store timeout and guarded by a {@link StoreBreaker}. The connection
  * is made lazily and re-made by Lettuce after an outage; while it is down, commands are rejected at
  * once instead of queueing, so they fail fast rather than wait for the timeout.
+ *
+ * <p>Bucket proxies are kept per key with Bucket4j's batching optimization: the checks of one key
+ * that arrive while a compare-and-swap of that key is in flight wait and go to Redis together as
+ * one. Without it every concurrent request on a hot key (a Gateway-wide limit with no key, or one
+ * busy client) raced its own read and compare-and-swap, lost, and retried until the store timeout:
+ * at 50 concurrent requests on one key every check timed out.
  */
 final class RedisBucketStore implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(RedisBucketStore.class.getName());
@@ -37,6 +48,10 @@ final class RedisBucketStore implements AutoCloseable {
   private volatile AsyncProxyManager<byte[]> manager;
   private CompletableFuture<AsyncProxyManager<byte[]>> connecting;
   private StatefulRedisConnection<byte[], byte[]> connection;
+  // Bounded: keys are per client for keyed limits. An evicted proxy holds no state of its own (the
+  // bucket is in Redis); the next request of that key makes a new one.
+  private final Cache<String, AsyncBucketProxy> buckets =
+      Caffeine.newBuilder().maximumSize(100_000).expireAfterAccess(Duration.ofMinutes(1)).build();
 
   RedisBucketStore(String url, Duration timeout, Duration breakerOpen) {
     this.uri = RedisURI.create(url);
@@ -64,7 +79,7 @@ final class RedisBucketStore implements AutoCloseable {
   /**
    * Consumes one token from the bucket {@code key}; fails on store error, timeout or open breaker.
    */
-  CompletableFuture<ConsumptionProbe> tryConsume(byte[] key, BucketConfiguration config) {
+  CompletableFuture<ConsumptionProbe> tryConsume(String key, BucketConfiguration config) {
     if (!breaker.tryAcquire()) {
       return CompletableFuture.failedFuture(new StoreUnavailableException("breaker open"));
     }
@@ -73,15 +88,8 @@ final class RedisBucketStore implements AutoCloseable {
     try {
       f =
           m != null
-              ? m.builder()
-                  .build(key, () -> CompletableFuture.completedFuture(config))
-                  .tryConsumeAndReturnRemaining(1)
-              : connect()
-                  .thenCompose(
-                      c ->
-                          c.builder()
-                              .build(key, () -> CompletableFuture.completedFuture(config))
-                              .tryConsumeAndReturnRemaining(1));
+              ? bucket(m, key, config).tryConsumeAndReturnRemaining(1)
+              : connect().thenCompose(c -> bucket(c, key, config).tryConsumeAndReturnRemaining(1));
     } catch (RuntimeException e) {
       f = CompletableFuture.failedFuture(e);
     }
@@ -94,6 +102,18 @@ final class RedisBucketStore implements AutoCloseable {
                 breaker.onFailure();
               }
             });
+  }
+
+  /** The key's bucket proxy (the key names the limit and its definition, so also the config). */
+  private AsyncBucketProxy bucket(AsyncProxyManager<byte[]> m, String key, BucketConfiguration c) {
+    return buckets.get(
+        key,
+        k ->
+            m.builder()
+                .withOptimization(Optimizations.batching())
+                .build(
+                    k.getBytes(StandardCharsets.UTF_8),
+                    () -> CompletableFuture.completedFuture(c)));
   }
 
   boolean breakerOpen() {
@@ -128,6 +148,8 @@ final class RedisBucketStore implements AutoCloseable {
   private synchronized AsyncProxyManager<byte[]> onConnected(
       StatefulRedisConnection<byte[], byte[]> c) {
     connection = c;
+    // Proxies of an earlier connection would send through it.
+    buckets.invalidateAll();
     AsyncProxyManager<byte[]> m =
         Bucket4jLettuce.casBasedBuilder(c)
             // Keys vanish once their bucket would be full again: Redis holds only active keys.
