@@ -34,6 +34,10 @@ final class LocalLimit extends CompiledLimit {
         Caffeine.newBuilder()
             .maximumSize(keyCap)
             .expireAfterAccess(Duration.ofMillis(longest))
+            // Maintenance (eviction, expiry, buffer drains) on the calling event loop: the default
+            // hands it to the common ForkJoinPool, a thread wake-up every few requests that, on a
+            // proxy pinned to one core, cost more than the bucket check itself.
+            .executor(Runnable::run)
             .build();
     this.config = configuration(limit.rates(), gatewayWide ? replicas : 1);
   }
