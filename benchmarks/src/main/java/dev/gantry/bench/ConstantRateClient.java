@@ -36,11 +36,14 @@ import org.HdrHistogram.Histogram;
 /**
  * A constant-rate HTTP/1.1 load generator (what {@code wrk2} does, which Debian does not package).
  *
- * <p>Requests are due at fixed times {@code start + k / rate}, spread round-robin over keep-alive
- * connections. A request that cannot be sent on time (its connection is still busy) waits, and its
- * latency is measured from when it was <em>due</em>, not from when it was sent — otherwise a
- * stalled server would hide its own stall (coordinated omission). Everything runs on one event loop
- * thread; pin it with {@code taskset}.
+ * <p>Requests are due at fixed times {@code start + k / rate} and go out on whichever keep-alive
+ * connection is idle (at most one request in flight per connection). A request that cannot be sent
+ * on time (every connection is busy) waits in one queue, and its latency is measured from when it
+ * was <em>due</em>, not from when it was sent — otherwise a stalled server would hide its own stall
+ * (coordinated omission). One queue rather than one per connection: a fixed round-robin assignment
+ * queued requests behind one slow response while other connections idled, which measured the
+ * client's head-of-line blocking rather than the server. Everything runs on one event loop thread;
+ * pin it with {@code taskset}.
  *
  * <p>Prints one JSON line: requests, errors, non-2xx, achieved rate and latency percentiles in
  * microseconds.
@@ -113,6 +116,8 @@ public final class ConstantRateClient {
   private final Options options;
   private final Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
   private final List<Conn> conns = new ArrayList<>();
+  private final ArrayDeque<Long> pending = new ArrayDeque<>();
+  private final ArrayDeque<Conn> idle = new ArrayDeque<>();
   private long start;
   private long measureFrom;
   private long stopAt;
@@ -168,10 +173,10 @@ public final class ConstantRateClient {
                 long now = System.nanoTime();
                 long due = (long) ((Math.min(now, stopAt) - start) / 1e9 * options.rate());
                 while (issued < due) {
-                  long intended = start + (long) (issued / options.rate() * 1e9);
-                  conns.get((int) (issued % conns.size())).enqueue(intended);
+                  pending.addLast(start + (long) (issued / options.rate() * 1e9));
                   issued++;
                 }
+                dispatch();
                 if (now >= stopAt && completed + errors >= issued) {
                   done.countDown();
                 }
@@ -226,28 +231,28 @@ public final class ConstantRateClient {
     return r;
   }
 
-  /** One keep-alive connection: a queue of due times, at most one request in flight. */
+  /** Sends waiting requests on idle connections, oldest first. */
+  private void dispatch() {
+    while (!pending.isEmpty() && !idle.isEmpty()) {
+      idle.pollFirst().send(pending.pollFirst());
+    }
+  }
+
+  /** One keep-alive connection with at most one request in flight. */
   private final class Conn extends SimpleChannelInboundHandler<HttpObject> {
-    private final ArrayDeque<Long> due = new ArrayDeque<>();
     private Channel channel;
-    private boolean inFlight;
+    private long intended = -1;
     private int status;
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
       channel = ctx.channel();
+      idle.addLast(this);
     }
 
-    void enqueue(long intended) {
-      due.addLast(intended);
-      sendIfIdle();
-    }
-
-    private void sendIfIdle() {
-      if (!inFlight && !due.isEmpty() && channel != null && channel.isActive()) {
-        inFlight = true;
-        channel.writeAndFlush(newRequest());
-      }
+    void send(long due) {
+      intended = due;
+      channel.writeAndFlush(newRequest());
     }
 
     @Override
@@ -255,10 +260,8 @@ public final class ConstantRateClient {
       if (msg instanceof HttpResponse r) {
         status = r.status().code();
       }
-      if (msg instanceof LastHttpContent) {
+      if (msg instanceof LastHttpContent && intended >= 0) {
         long now = System.nanoTime();
-        long intended = due.removeFirst();
-        inFlight = false;
         completed++;
         if (status < 200 || status > 299) {
           non2xx++;
@@ -267,14 +270,19 @@ public final class ConstantRateClient {
           histogram.recordValue(Math.min(now - intended, histogram.getHighestTrackableValue()));
           measured++;
         }
-        sendIfIdle();
+        intended = -1;
+        idle.addLast(this);
+        dispatch();
       }
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-      errors += due.size();
-      due.clear();
+      idle.remove(this);
+      if (intended >= 0) {
+        errors++;
+        intended = -1;
+      }
     }
 
     @Override
