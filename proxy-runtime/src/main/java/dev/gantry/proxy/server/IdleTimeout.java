@@ -2,7 +2,6 @@ package dev.gantry.proxy.server;
 
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPromise;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.ScheduledFuture;
@@ -76,11 +75,6 @@ final class IdleTimeout extends ChannelDuplexHandler {
     lastActivity = System.nanoTime();
     first = true;
     ctx.flush();
-  }
-
-  @Override
-  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-    ctx.write(msg, promise);
   }
 
   @Override
