@@ -60,11 +60,16 @@ public final class GantryCli {
           case "proxy" -> new ProxyCommand();
           default -> null;
         };
-    return command == null
-        ? null
-        : new CommandLine(command)
+    if (command == null) {
+      return null;
+    }
+    CommandLine cli =
+        new CommandLine(command)
             .setCommandName("gantry " + args[0])
             .setCaseInsensitiveEnumValuesAllowed(true);
+    // Under the whole tree, --version of a subcommand answers with the top command's provider.
+    cli.getCommandSpec().versionProvider(new VersionProvider());
+    return cli;
   }
 
   static void configureLogging() {
