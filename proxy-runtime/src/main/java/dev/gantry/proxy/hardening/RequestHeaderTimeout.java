@@ -27,12 +27,15 @@ public final class RequestHeaderTimeout extends ChannelDuplexHandler {
   private final long timeoutNanos;
   private ChannelHandlerContext ctx;
   private ScheduledFuture<?> timer;
-  // 0 while a request is being served (no deadline), else System.nanoTime() by which the next
+  // While armed, the System.nanoTime() by which the next
   // request head must have arrived. Moving a field per request instead of cancelling and
   // scheduling a timer: a timer task per request (an allocation, a priority-queue insert and
   // remove on the event loop) showed in the proxy's CPU profile; the one timer per connection
   // now only wakes up once per timeout period and re-arms itself for the deadline it finds.
   private long deadline;
+  // False while a request is being served or after close (no deadline). A flag rather than a
+  // sentinel deadline: System.nanoTime() may be any value, including 0 or negative.
+  private boolean armed;
   private boolean waitingForResponse;
 
   public RequestHeaderTimeout(long timeoutMillis) {
@@ -56,7 +59,7 @@ public final class RequestHeaderTimeout extends ChannelDuplexHandler {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (msg instanceof HttpRequest) {
-      deadline = 0;
+      armed = false;
       waitingForResponse = true;
     }
     ctx.fireChannelRead(msg);
@@ -83,14 +86,15 @@ public final class RequestHeaderTimeout extends ChannelDuplexHandler {
   }
 
   private void arm() {
-    deadline = Math.max(1, System.nanoTime() + timeoutNanos);
+    deadline = System.nanoTime() + timeoutNanos;
+    armed = true;
     if (timer == null) {
       timer = ctx.executor().schedule(this::check, timeoutNanos, TimeUnit.NANOSECONDS);
     }
   }
 
   private void stop() {
-    deadline = 0;
+    armed = false;
     if (timer != null) {
       timer.cancel(false);
       timer = null;
@@ -99,7 +103,7 @@ public final class RequestHeaderTimeout extends ChannelDuplexHandler {
 
   private void check() {
     timer = null;
-    if (!ctx.channel().isActive() || waitingForResponse || deadline == 0) {
+    if (!ctx.channel().isActive() || waitingForResponse || !armed) {
       // Serving a request: the write of its response re-arms.
       return;
     }
