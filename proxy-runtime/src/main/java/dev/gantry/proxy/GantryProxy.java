@@ -60,7 +60,7 @@ public final class GantryProxy implements AutoCloseable {
     this.settings = settings;
     this.transport = Transport.best();
     this.bossGroup = transport.newGroup(1, "gantry-accept");
-    this.workerGroup = transport.newGroup(settings.eventLoopThreads(), "gantry-io");
+    this.workerGroup = transport.newGroup(settings.resolvedEventLoops(), "gantry-io");
     ProxyMetrics metrics = new ProxyMetrics(settings.registry(), settings.gatewayLabel());
     this.runtime = new ProxyRuntime(metrics, transport, observability);
     this.rateLimits =

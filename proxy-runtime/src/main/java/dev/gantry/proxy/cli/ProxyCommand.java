@@ -99,6 +99,8 @@ final class ProxyCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Mixin HttpLimitOptions httpLimits = new HttpLimitOptions();
 
+  @picocli.CommandLine.Mixin EventLoopOptions loops = new EventLoopOptions();
+
   @Option(
       names = "--log-level",
       defaultValue = "info",
@@ -142,7 +144,13 @@ final class ProxyCommand implements Callable<Integer> {
     Observability observability = Observability.create(observe.settings(), registry);
     GantryProxy proxy =
         GantryProxy.start(
-            new ProxySettings(listenAddress, p -> p, 0, registry, gateway, rateLimits.settings()),
+            new ProxySettings(
+                listenAddress,
+                p -> p,
+                loops.eventLoops(),
+                registry,
+                gateway,
+                rateLimits.settings()),
             observability);
     // Before the first snapshot binds a listener, so every connection gets these limits.
     proxy.limits(httpLimits.limits());

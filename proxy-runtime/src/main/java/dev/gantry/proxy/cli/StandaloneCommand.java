@@ -69,6 +69,8 @@ final class StandaloneCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Mixin HttpLimitOptions httpLimits = new HttpLimitOptions();
 
+  @picocli.CommandLine.Mixin EventLoopOptions loops = new EventLoopOptions();
+
   @Override
   public Integer call() throws Exception {
     HostPort admin = HostPort.parse(adminAddress, "--admin-address");
@@ -100,6 +102,7 @@ final class StandaloneCommand implements Callable<Integer> {
     server.rateLimits(rateLimits.settings());
     server.observability(observability);
     server.limits(httpLimits.limits());
+    server.eventLoops(loops.eventLoops());
     Gauge.builder("gantry_standalone_reloads", server, StandaloneServer::reloads)
         .description("Folder reloads applied")
         .register(registry);

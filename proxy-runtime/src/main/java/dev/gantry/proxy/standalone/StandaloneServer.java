@@ -60,6 +60,7 @@ public final class StandaloneServer implements AutoCloseable {
   private DirectoryWatcher watcher;
   private volatile RateLimitSettings rateLimits = RateLimitSettings.defaults();
   private volatile HttpLimits limits = HttpLimits.DEFAULTS;
+  private volatile int eventLoops;
   private volatile Observability observability = Observability.disabled();
 
   public StandaloneServer(
@@ -90,6 +91,13 @@ public final class StandaloneServer implements AutoCloseable {
   /** How the proxies started from now on enforce rate limits (call before {@link #start}). */
   public void rateLimits(RateLimitSettings settings) {
     this.rateLimits = settings;
+  }
+
+  /**
+   * Event loops of each proxy started from now on; 0 = one per CPU (call before {@link #start}).
+   */
+  public void eventLoops(int eventLoops) {
+    this.eventLoops = eventLoops;
   }
 
   /** The client limits of the proxies started from now on (call before {@link #start}). */
@@ -205,7 +213,7 @@ public final class StandaloneServer implements AutoCloseable {
                     GantryProxy started =
                         GantryProxy.start(
                             new ProxySettings(
-                                listenAddress, portMapper, 0, registry, k, rateLimits),
+                                listenAddress, portMapper, eventLoops, registry, k, rateLimits),
                             observability);
                     // Before apply binds its listeners, so no connection sees the defaults.
                     started.limits(limits);

@@ -137,4 +137,21 @@ class ProxyCommandTest {
     assertThat(r.code()).isZero();
     assertThat(r.out()).contains("--operator").contains("--log-level").contains("--snapshot-file");
   }
+
+  @Test
+  void eventLoopsDefaultToOnePerCpuAndRejectNegatives() {
+    ProxyCommand c = parse("proxy", "--operator", "op:18000", "--gateway", "ns/gw");
+    assertThat(c.loops.eventLoops()).isZero();
+    assertThat(
+            new dev.gantry.proxy.ProxySettings("127.0.0.1", null, 0, null, "gw")
+                .resolvedEventLoops())
+        .isEqualTo(Runtime.getRuntime().availableProcessors());
+    ProxyCommand three =
+        parse("proxy", "--operator", "op:18000", "--gateway", "ns/gw", "--event-loops", "3");
+    assertThat(three.loops.eventLoops()).isEqualTo(3);
+    ProxyCommand negative =
+        parse("proxy", "--operator", "op:18000", "--gateway", "ns/gw", "--event-loops", "-1");
+    assertThatThrownBy(() -> negative.loops.eventLoops())
+        .hasMessageContaining("--event-loops: -1 (expected: >= 0");
+  }
 }
