@@ -466,7 +466,8 @@ final class HttpExchange implements UpstreamListener {
     } else {
       keepCopy(content);
       if (upstream != null && attempts == 1) {
-        upstream.writeAndFlush(content, upstream.voidPromise());
+        upstream.write(content, upstream.voidPromise());
+        flushUpstream();
         if (!upstream.isWritable() && !(http2 && endpoint.protocol() == AppProtocol.H2C)) {
           // Known gap: pausing an HTTP/2 downstream stream while its h2c upstream stream is
           // unwritable stalls the upload for good (the upstream stream never turns writable again;
@@ -636,9 +637,22 @@ final class HttpExchange implements UpstreamListener {
           bodyCopy == null ? Unpooled.EMPTY_BUFFER : bodyCopy.retainedDuplicate();
       upstream.write(new DefaultLastHttpContent(body), upstream.voidPromise());
     }
-    upstream.flush();
+    flushUpstream();
     if (!upstream.isWritable()) {
       owner.suspendRead(ProxyHandler.SUSPEND_BACKPRESSURE);
+    }
+  }
+
+  /**
+   * HTTP/1.1 clients: at the end of this event-loop batch, with the other requests that arrived in
+   * it ({@link LoopFlusher}). HTTP/2 clients: at once — deferring behind an HTTP/2 stream stalled
+   * large uploads ({@code StreamingIT}), and their frames are already gathered per connection read.
+   */
+  private void flushUpstream() {
+    if (http2) {
+      upstream.flush();
+    } else {
+      LoopFlusher.flushLater(upstream);
     }
   }
 
@@ -792,7 +806,9 @@ final class HttpExchange implements UpstreamListener {
     bytesOut += c.content().readableBytes();
     if (last) {
       downstreamUnflushed = false;
-      ctx.writeAndFlush(c, ctx.voidPromise());
+      // With the other exchanges' responses of this batch (see LoopFlusher).
+      ctx.write(c, ctx.voidPromise());
+      LoopFlusher.flushLater(ctx.channel());
     } else {
       // Chunks read in one batch go out in one write, at the end of the batch.
       ctx.write(c, ctx.voidPromise());
