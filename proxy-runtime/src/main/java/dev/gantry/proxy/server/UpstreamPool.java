@@ -198,7 +198,8 @@ final class UpstreamPool {
     if (endpoint.protocol() == AppProtocol.H2C
         || !reusable
         || !ch.isActive()
-        || !all.contains(ch)
+        // find (a map lookup), not contains (which scans every upstream connection's entry).
+        || all.find(ch.id()) != ch
         || (h != null && h.usedUp())
         || !routed.test(endpoint)) {
       // An h2 stream is one exchange; closing a finished stream is a no-op on the wire. A
