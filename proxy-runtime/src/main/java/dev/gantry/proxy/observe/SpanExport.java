@@ -110,7 +110,7 @@ final class SpanExport implements AutoCloseable {
     Span span = b.startSpan();
     SpanContext sc = span.getSpanContext();
     TraceParent upstream =
-        new TraceParent(sc.getTraceId(), sc.getSpanId(), sc.getTraceFlags().asByte());
+        TraceParent.of(sc.getTraceId(), sc.getSpanId(), sc.getTraceFlags().asByte());
     return span.isRecording()
         ? new RequestTrace(upstream, span, start)
         : new RequestTrace(upstream, null, 0);

@@ -51,12 +51,10 @@ import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -420,9 +418,8 @@ final class HttpExchange implements UpstreamListener {
     if (chunked && !headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
       headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
     }
-    SocketAddress remote = ctx.channel().remoteAddress();
-    if (remote instanceof InetSocketAddress isa) {
-      String client = isa.getAddress().getHostAddress();
+    String client = owner.clientAddress();
+    if (client != null) {
       String prior = headers.get(X_FORWARDED_FOR);
       headers.set(X_FORWARDED_FOR, prior == null ? client : prior + ", " + client);
     }
@@ -431,13 +428,40 @@ final class HttpExchange implements UpstreamListener {
       headers.set(X_FORWARDED_HOST, originalHost);
     }
     if (!headers.contains(X_REQUEST_ID)) {
-      ThreadLocalRandom r = ThreadLocalRandom.current();
-      // A version-4 UUID without SecureRandom: request ids need uniqueness, not secrecy.
-      long msb = (r.nextLong() & 0xffffffffffff0fffL) | 0x0000000000004000L;
-      long lsb = (r.nextLong() & 0x3fffffffffffffffL) | 0x8000000000000000L;
-      headers.set(X_REQUEST_ID, new UUID(msb, lsb).toString());
+      headers.set(X_REQUEST_ID, newRequestId());
     }
     return headers;
+  }
+
+  private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+  /**
+   * A version-4 UUID in its text form, written straight into one array (this runs for every request
+   * that comes without an id). ThreadLocalRandom, not SecureRandom: request ids need uniqueness,
+   * not secrecy.
+   */
+  static AsciiString newRequestId() {
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    long msb = (r.nextLong() & 0xffffffffffff0fffL) | 0x0000000000004000L;
+    long lsb = (r.nextLong() & 0x3fffffffffffffffL) | 0x8000000000000000L;
+    byte[] b = new byte[36];
+    hex(b, 0, msb >>> 32, 8);
+    b[8] = '-';
+    hex(b, 9, msb >>> 16, 4);
+    b[13] = '-';
+    hex(b, 14, msb, 4);
+    b[18] = '-';
+    hex(b, 19, lsb >>> 48, 4);
+    b[23] = '-';
+    hex(b, 24, lsb, 12);
+    return new AsciiString(b, false);
+  }
+
+  private static void hex(byte[] b, int at, long v, int digits) {
+    for (int i = at + digits - 1; i >= at; i--) {
+      b[i] = HEX[(int) (v & 0xf)];
+      v >>>= 4;
+    }
   }
 
   // ---------------------------------------------------------------- request body

@@ -46,6 +46,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
   private final boolean http2Stream;
   private final ArrayDeque<HttpObject> pipelined = new ArrayDeque<>(2);
   private ChannelHandlerContext ctx;
+  private String clientAddress;
   private HttpExchange current;
   private int suspended;
   private boolean closeAfterResponse;
@@ -179,6 +180,19 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     if (pipelined.isEmpty()) {
       resumeRead(SUSPEND_PIPELINE);
     }
+  }
+
+  /**
+   * The client's IP address as text for X-Forwarded-For, made once per connection rather than per
+   * request; null when the peer is not an IP socket.
+   */
+  String clientAddress() {
+    if (clientAddress == null
+        && ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress isa
+        && isa.getAddress() != null) {
+      clientAddress = isa.getAddress().getHostAddress();
+    }
+    return clientAddress;
   }
 
   void suspendRead(int reason) {

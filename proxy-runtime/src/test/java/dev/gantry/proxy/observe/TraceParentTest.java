@@ -15,8 +15,8 @@ class TraceParentTest {
     assertThat(t.traceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
     assertThat(t.spanId()).isEqualTo("00f067aa0ba902b7");
     assertThat(t.sampled()).isTrue();
-    assertThat(t.header()).isEqualTo(VALID);
-    assertThat(t.withSpan("1111111111111111").header())
+    assertThat(t.header().toString()).isEqualTo(VALID);
+    assertThat(t.withSpan(0x1111111111111111L).header().toString())
         .isEqualTo("00-4bf92f3577b34da6a3ce929d0e0e4736-1111111111111111-01");
   }
 
@@ -54,5 +54,6 @@ class TraceParentTest {
     assertThat(b.sampled()).isTrue();
     assertThat(a.traceId()).isNotEqualTo(b.traceId()).hasSize(32);
     assertThat(a.spanId()).hasSize(16);
+    assertThat(TraceParent.of(a.traceId(), a.spanId(), a.flags())).isEqualTo(a);
   }
 }
