@@ -215,7 +215,7 @@ final class HttpExchange implements UpstreamListener {
     path = view.path();
     requestPath = path;
     query = view.rawQuery();
-    CompiledPort port = config == null ? null : config.port(configuredPort);
+    CompiledPort port = owner.port(config);
     listener = port == null ? null : port.listener(host);
     if (port != null && port.misdirected(SniListenerHandler.sniHost(ctx.channel()), listener)) {
       // The certificate was chosen for another listener than the Host names (RFC 9110 §15.5.20).
