@@ -15,7 +15,6 @@ import dev.gantry.proxy.server.Transport;
 import dev.gantry.proxy.tls.TlsContextFactory;
 import dev.gantry.proxy.upstream.UpstreamRegistry;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -189,7 +188,6 @@ public final class GantryProxy implements AutoCloseable {
             .option(ChannelOption.SO_BACKLOG, 1024)
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
-            .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
             .childHandler(new ProxyChannelInitializer(runtime, configuredPort, compiled));
     try {
       return b.bind(new InetSocketAddress(settings.listenAddress(), port))
