@@ -667,17 +667,9 @@ final class HttpExchange implements UpstreamListener {
     }
   }
 
-  /**
-   * HTTP/1.1 clients: at the end of this event-loop batch, with the other requests that arrived in
-   * it ({@link LoopFlusher}). HTTP/2 clients: at once — deferring behind an HTTP/2 stream stalled
-   * large uploads ({@code StreamingIT}), and their frames are already gathered per connection read.
-   */
+  /** At the end of this event-loop batch, with the other requests that arrived in it. */
   private void flushUpstream() {
-    if (http2) {
-      upstream.flush();
-    } else {
-      LoopFlusher.flushLater(upstream);
-    }
+    LoopFlusher.flushLater(upstream);
   }
 
   private boolean canRetry() {

@@ -226,6 +226,12 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     if (suspended == 0) {
       ctx.channel().config().setAutoRead(true);
       ctx.read();
+      if (http2Stream) {
+        // Resumed from a LoopFlusher task (the upstream drained), not from the parent's read: the
+        // WINDOW_UPDATE this read writes is only flushed by the parent's read completion, which
+        // may never come because the client waits for that window (a stalled 1 MiB upload).
+        ctx.channel().parent().flush();
+      }
     }
   }
 
