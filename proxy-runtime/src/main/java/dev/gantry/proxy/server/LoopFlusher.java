@@ -1,6 +1,7 @@
 package dev.gantry.proxy.server;
 
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.util.ArrayDeque;
 
@@ -33,23 +34,36 @@ public final class LoopFlusher implements Runnable {
       };
 
   private final ArrayDeque<Channel> pending = new ArrayDeque<>(64);
-  private boolean scheduled;
+  // The loop the pending run was queued on; null when none is queued. (Compared rather than a flag
+  // so
+  // that a run queued on a loop that never ran it, e.g. a test's discarded EmbeddedChannel, cannot
+  // leave this thread's flushes waiting forever.)
+  private EventLoop queuedOn;
 
   private LoopFlusher() {}
 
-  /** Flushes {@code ch} at the end of the current batch; must run on {@code ch}'s event loop. */
+  /**
+   * Flushes {@code ch} at the end of the current batch. Off {@code ch}'s event loop (no caller
+   * today: exchanges run on their loop) it flushes at once, since the pending list belongs to one
+   * loop.
+   */
   public static void flushLater(Channel ch) {
+    if (!ch.eventLoop().inEventLoop()) {
+      ch.flush();
+      return;
+    }
     LoopFlusher f = LOCAL.get();
     f.pending.add(ch);
-    if (!f.scheduled) {
-      f.scheduled = true;
-      ch.eventLoop().execute(f);
+    EventLoop loop = ch.eventLoop();
+    if (f.queuedOn != loop) {
+      f.queuedOn = loop;
+      loop.execute(f);
     }
   }
 
   @Override
   public void run() {
-    scheduled = false;
+    queuedOn = null;
     Channel ch;
     while ((ch = pending.poll()) != null) {
       ch.flush();
