@@ -121,7 +121,15 @@ public record TraceParent(long traceHi, long traceLo, long span, byte flags) {
   }
 
   private static void writeHex(byte[] b, int at, long v) {
-    for (int i = at + 15; i >= at; i--) {
+    writeHex(b, at, v, 16);
+  }
+
+  /**
+   * Writes the lowest {@code digits} hex digits of {@code v} into {@code b} from {@code at}, lower
+   * case (also the proxy's request ids: ids written straight into the bytes a header carries).
+   */
+  public static void writeHex(byte[] b, int at, long v, int digits) {
+    for (int i = at + digits - 1; i >= at; i--) {
       b[i] = HEX[(int) (v & 0xf)];
       v >>>= 4;
     }

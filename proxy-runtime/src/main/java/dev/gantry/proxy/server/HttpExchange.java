@@ -11,6 +11,7 @@ import dev.gantry.proxy.metrics.UpstreamErrorKind;
 import dev.gantry.proxy.observe.ExchangeRecord;
 import dev.gantry.proxy.observe.Observability;
 import dev.gantry.proxy.observe.RequestTrace;
+import dev.gantry.proxy.observe.TraceParent;
 import dev.gantry.proxy.ratelimit.RateLimitDecision;
 import dev.gantry.proxy.ratelimit.RateLimitStep;
 import dev.gantry.proxy.route.CompiledBackend;
@@ -51,7 +52,6 @@ import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -433,8 +433,6 @@ final class HttpExchange implements UpstreamListener {
     return headers;
   }
 
-  private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
-
   /**
    * A version-4 UUID in its text form, written straight into one array (this runs for every request
    * that comes without an id). ThreadLocalRandom, not SecureRandom: request ids need uniqueness,
@@ -445,23 +443,16 @@ final class HttpExchange implements UpstreamListener {
     long msb = (r.nextLong() & 0xffffffffffff0fffL) | 0x0000000000004000L;
     long lsb = (r.nextLong() & 0x3fffffffffffffffL) | 0x8000000000000000L;
     byte[] b = new byte[36];
-    hex(b, 0, msb >>> 32, 8);
+    TraceParent.writeHex(b, 0, msb >>> 32, 8);
     b[8] = '-';
-    hex(b, 9, msb >>> 16, 4);
+    TraceParent.writeHex(b, 9, msb >>> 16, 4);
     b[13] = '-';
-    hex(b, 14, msb, 4);
+    TraceParent.writeHex(b, 14, msb, 4);
     b[18] = '-';
-    hex(b, 19, lsb >>> 48, 4);
+    TraceParent.writeHex(b, 19, lsb >>> 48, 4);
     b[23] = '-';
-    hex(b, 24, lsb, 12);
+    TraceParent.writeHex(b, 24, lsb, 12);
     return new AsciiString(b, false);
-  }
-
-  private static void hex(byte[] b, int at, long v, int digits) {
-    for (int i = at + digits - 1; i >= at; i--) {
-      b[i] = HEX[(int) (v & 0xf)];
-      v >>>= 4;
-    }
   }
 
   // ---------------------------------------------------------------- request body
