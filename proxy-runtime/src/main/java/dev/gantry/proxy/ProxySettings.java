@@ -58,7 +58,7 @@ public record ProxySettings(
   /**
    * The event loops to start: 0 means one per CPU the JVM may use (its affinity mask or container
    * CPU limit), not Netty's default of two per CPU. Two loops sharing one CPU only take turns,
-   * paying a context switch each time (measured: 21.0 → 20.1 µs of CPU per proxied request with the
+   * paying a context switch each time (measured: 21.3 → 20.6 µs of CPU per proxied request with the
    * proxy pinned to one core, docs/performance.md).
    */
   public int resolvedEventLoops() {

@@ -19,7 +19,7 @@ import java.util.ArrayDeque;
  * per wake-up, the proxy preempted 0.47 → 0.36 times per request (docs/performance.md).
  *
  * <p>HTTP/2 streams are deferred the same way (their frames then leave in one write per connection
- * and batch): HTTP/2 throughput went from 0.85 to ~1.0x nginx's. One consequence is handled in
+ * and batch): HTTP/2 throughput went from ~0.8x to ~1.0x nginx's. One consequence is handled in
  * {@link ProxyHandler#resumeRead}: a stream whose reads resume from this task, outside its parent
  * connection's read, must flush the parent itself, or the WINDOW_UPDATE its read wrote stays
  * buffered and the client's upload stalls.
