@@ -236,6 +236,11 @@ public final class GantryProxy implements AutoCloseable {
   }
 
   /** Process-wide endpoint state: health, ejections, load (for tests and the admin view). */
+  /** The socket transport this proxy's loops and connections use. */
+  public Transport transport() {
+    return transport;
+  }
+
   public UpstreamRegistry upstreams() {
     return upstreams;
   }

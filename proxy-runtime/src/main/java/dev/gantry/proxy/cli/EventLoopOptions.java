@@ -1,8 +1,9 @@
 package dev.gantry.proxy.cli;
 
+import dev.gantry.proxy.server.Transport;
 import picocli.CommandLine.Option;
 
-/** The event-loop option shared by {@code gantry proxy} and {@code gantry standalone}. */
+/** The event-loop options shared by {@code gantry proxy} and {@code gantry standalone}. */
 final class EventLoopOptions {
 
   @Option(
@@ -15,6 +16,16 @@ final class EventLoopOptions {
               + " (default: ${DEFAULT-VALUE}).")
   int eventLoops;
 
+  @Option(
+      names = "--transport",
+      defaultValue = "auto",
+      paramLabel = "NAME",
+      description =
+          "Socket transport: auto (io_uring when the kernel and seccomp profile allow it, else"
+              + " epoll, else NIO), io_uring, epoll or nio; naming one that cannot load is an error"
+              + " (default: ${DEFAULT-VALUE}).")
+  String transport;
+
   int eventLoops() {
     if (eventLoops < 0) {
       throw new picocli.CommandLine.ParameterException(
@@ -22,5 +33,24 @@ final class EventLoopOptions {
           "--event-loops: " + eventLoops + " (expected: >= 0, 0 = one per CPU)");
     }
     return eventLoops;
+  }
+
+  /**
+   * Checks {@code --transport} and makes it the process's transport. A process-wide setting rather
+   * than a field passed along: every event loop, listener, upstream and health-check connection
+   * must use the same one (a channel registers only on a loop of its own transport).
+   *
+   * @return the transport chosen
+   */
+  Transport applyTransport() {
+    Transport chosen;
+    try {
+      chosen = Transport.named(transport);
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(
+          new picocli.CommandLine(this), "--" + e.getMessage(), e, null, transport);
+    }
+    System.setProperty(Transport.PROPERTY, transport);
+    return chosen;
   }
 }

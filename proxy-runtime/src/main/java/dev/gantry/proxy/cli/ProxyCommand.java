@@ -134,6 +134,7 @@ final class ProxyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    loops.applyTransport();
     ProxyControlOptions control = controlOptions();
     HostPort admin = HostPort.parse(adminAddress, "--admin-address");
     // The root logger's level; the console handler passes everything it is given.

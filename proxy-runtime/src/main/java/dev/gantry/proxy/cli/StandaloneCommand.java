@@ -73,6 +73,7 @@ final class StandaloneCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    loops.applyTransport();
     HostPort admin = HostPort.parse(adminAddress, "--admin-address");
     if (!java.nio.file.Files.isDirectory(dir)) {
       // The folder is watched for changes, so it must exist at start (files in it may not yet).

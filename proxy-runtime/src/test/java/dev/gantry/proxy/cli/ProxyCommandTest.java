@@ -154,4 +154,14 @@ class ProxyCommandTest {
     assertThatThrownBy(() -> negative.loops.eventLoops())
         .hasMessageContaining("--event-loops: -1 (expected: >= 0");
   }
+
+  @Test
+  void transportDefaultsToAutoAndRejectsUnknownNames() {
+    assertThat(parse("proxy", "--operator", "op:18000", "--gateway", "ns/gw").loops.transport)
+        .isEqualTo("auto");
+    ProxyCommand unknown =
+        parse("proxy", "--operator", "op:18000", "--gateway", "ns/gw", "--transport", "kqueue");
+    assertThatThrownBy(() -> unknown.loops.applyTransport())
+        .hasMessage("--transport: kqueue (expected: one of auto, io_uring, epoll, nio)");
+  }
 }
