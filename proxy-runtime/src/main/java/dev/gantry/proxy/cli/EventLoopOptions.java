@@ -18,12 +18,13 @@ final class EventLoopOptions {
 
   @Option(
       names = "--transport",
-      defaultValue = "auto",
+      // The system property as the default keeps GANTRY_JAVA_OPTS=-Dgantry.transport=… working.
+      defaultValue = "${sys:gantry.transport:-auto}",
       paramLabel = "NAME",
       description =
           "Socket transport: auto (io_uring when the kernel and seccomp profile allow it, else"
               + " epoll, else NIO), io_uring, epoll or nio; naming one that cannot load is an error"
-              + " (default: ${DEFAULT-VALUE}).")
+              + " (default: auto).")
   String transport;
 
   int eventLoops() {
