@@ -43,6 +43,8 @@ import java.util.Set;
  * meters) is built here once.
  */
 public final class ConfigCompiler {
+  private static final boolean[] NO_RETRY_CODES = new boolean[0];
+
   private final MeterRegistry registry;
   private final String gateway;
   private final RateLimitEngine rateLimits;
@@ -295,8 +297,16 @@ public final class ConfigCompiler {
       // traffic, which the spec answers with 500.
       direct = 500;
     }
-    boolean[] codes = new boolean[600];
-    if (rule.retry() != null) {
+    // A table only as long as the highest retried status, and one shared empty table for the
+    // rules without retries: a 600-entry table per rule was 6 MiB of the live heap at 10,000
+    // routes.
+    boolean[] codes = NO_RETRY_CODES;
+    if (rule.retry() != null && !rule.retry().codes().isEmpty()) {
+      int max = 0;
+      for (int c : rule.retry().codes()) {
+        max = Math.max(max, c);
+      }
+      codes = new boolean[max + 1];
       for (int c : rule.retry().codes()) {
         codes[c] = true;
       }
