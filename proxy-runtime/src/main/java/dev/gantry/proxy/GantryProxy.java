@@ -235,12 +235,12 @@ public final class GantryProxy implements AutoCloseable {
     return runtime.metrics().activeConnections().get();
   }
 
-  /** Process-wide endpoint state: health, ejections, load (for tests and the admin view). */
   /** The socket transport this proxy's loops and connections use. */
   public Transport transport() {
     return transport;
   }
 
+  /** Process-wide endpoint state: health, ejections, load (for tests and the admin view). */
   public UpstreamRegistry upstreams() {
     return upstreams;
   }

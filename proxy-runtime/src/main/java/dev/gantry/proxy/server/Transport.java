@@ -24,11 +24,13 @@ import io.netty.util.concurrent.DefaultThreadFactory;
  *
  * <p>io_uring first because it is measured: on the small-request benchmark it costs 12–14.5 µs of
  * proxy CPU per request against epoll's 19–20.5 (nginx: ~16) and turns 0.85× nginx's throughput
- * into ~1.05× (docs/performance.md, "io_uring"). The saving is kernel time: the loop hands the
- * kernel every receive and send of a wake-up in one {@code io_uring_enter} instead of one system
- * call each, plus {@code epoll_wait}. Containers whose seccomp profile forbids io_uring (Docker's
- * default since 25.0, some RuntimeDefault profiles) and kernels with {@code io_uring_disabled} fall
- * back to epoll by themselves: {@link IoUring#isAvailable()} tries to create a ring.
+ * into ~1.05× (docs/performance.md, "Third pass"; part of the saving is receive work charged to the
+ * upstream instead, which that section accounts for). The loop hands the kernel every receive and
+ * send of a wake-up in one {@code io_uring_enter} instead of one system call each plus {@code
+ * epoll_wait}. Containers whose seccomp profile forbids io_uring (the defaults of Docker 25+ and
+ * containerd 2.0+, so the operator's RuntimeDefault proxy pods there) and kernels with {@code
+ * io_uring_disabled} fall back to epoll by themselves: {@link IoUring#isAvailable()} tries to
+ * create a ring.
  */
 public record Transport(
     IoHandlerFactory ioHandlerFactory,
