@@ -34,10 +34,9 @@ public final class LoopFlusher implements Runnable {
       };
 
   private final ArrayDeque<Channel> pending = new ArrayDeque<>(64);
-  // The loop the pending run was queued on; null when none is queued. (Compared rather than a flag
-  // so
-  // that a run queued on a loop that never ran it, e.g. a test's discarded EmbeddedChannel, cannot
-  // leave this thread's flushes waiting forever.)
+  // The loop the pending run was queued on; null when none is queued. Compared rather than kept as
+  // a flag so that a run queued on a loop that never ran it (e.g. a test's discarded
+  // EmbeddedChannel) cannot leave this thread's flushes waiting forever.
   private EventLoop queuedOn;
 
   private LoopFlusher() {}
